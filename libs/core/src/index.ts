@@ -1,0 +1,3 @@
+export * from './broker-error.js';
+export * from './clock.js';
+export * from './ids.js';
