@@ -1,3 +1,4 @@
 export * from './broker-error.js';
 export * from './clock.js';
 export * from './ids.js';
+export * from './source-record.js';
