@@ -1,0 +1,33 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { type BrokerConfig, ConfigModule, loggerParams } from '@joinedup/config';
+import { DatabaseModule, PostgresHealthIndicator } from '@joinedup/persistence';
+import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
+import { BrokerErrorFilter } from './common/broker-error.filter.js';
+import { DenyByDefaultGuard } from './auth/deny-by-default.guard.js';
+import { HealthController } from './health/health.controller.js';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: BrokerConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config, 'api')),
+        DatabaseModule,
+        RedisModule,
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        PostgresHealthIndicator,
+        RedisHealthIndicator,
+        { provide: APP_FILTER, useClass: BrokerErrorFilter },
+        { provide: APP_GUARD, useClass: DenyByDefaultGuard },
+      ],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import type { BrokerConfig } from '@joinedup/config';
+import { ApiModule } from './app.module.js';
+import { createValidationPipe } from './common/validation.pipe.js';
+
+/** Builds the api exactly as main.ts runs it; e2e tests call this too. */
+export async function createApi(config: BrokerConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.use(helmet());
+  app.useBodyParser('json', { limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('urlencoded', { limit: config.maxBodyBytes, extended: false });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  app.set('trust proxy', false);
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Joined-up broker')
+    .setDescription('Records intake, linkage, governance, coordination and audit for agencies of one place.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

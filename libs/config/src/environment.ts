@@ -1,0 +1,119 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { BrokerError } from '@joinedup/core';
+
+/**
+ * Every environment variable the broker reads, with safe local defaults.
+ * `.env.example` documents each key; keep the two in step.
+ */
+class EnvironmentVariables {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV = 'development';
+
+  @IsInt() @Min(1) @Max(65535)
+  PORT = 3000;
+
+  @IsInt() @Min(1) @Max(65535)
+  WORKER_PORT = 3001;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** The app's own role: neither superuser nor table owner. */
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://joinedup_app:joinedup_app@127.0.0.1:5432/joinedup';
+
+  /** The owner role: runs migrations, never used by the running apps. */
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_OWNER_URL must be a postgres:// URL' })
+  DATABASE_OWNER_URL = 'postgres://postgres@127.0.0.1:5432/joinedup';
+
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Every Redis key the broker writes starts with this, so tests and tenants of one Redis cannot collide. */
+  @Matches(/^[a-zA-Z0-9:_-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 of [a-zA-Z0-9:_-]' })
+  REDIS_PREFIX = 'joinedup';
+
+  /** The broker's public base URL: the OAuth issuer and the audience of client assertions. */
+  @IsUrl({ require_tld: false, require_protocol: true })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  @IsOptional() @IsString()
+  BOOTSTRAP_ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString()
+  BOOTSTRAP_ADMIN_PASSWORD?: string;
+
+  /** Largest request body in bytes (single records and JSON APIs; bulk NDJSON streams are not buffered). */
+  @IsInt() @Min(1024)
+  MAX_BODY_BYTES = 1_048_576;
+}
+
+export type BrokerConfig = Readonly<{
+  nodeEnv: 'development' | 'test' | 'production';
+  port: number;
+  workerPort: number;
+  logLevel: string;
+  databaseUrl: string;
+  databaseOwnerUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  publicUrl: string;
+  bootstrapAdmin?: { email: string; password: string };
+  maxBodyBytes: number;
+}>;
+
+const NUMERIC_KEYS = new Set(['PORT', 'WORKER_PORT', 'MAX_BODY_BYTES']);
+
+/**
+ * Validates the environment once and lists every problem at once.
+ * Unknown keys are ignored (the process environment holds far more than ours).
+ */
+export function loadConfig(env: Record<string, string | undefined>): BrokerConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(new EnvironmentVariables())) {
+    const value = env[key];
+    if (value === undefined || value === '') continue;
+    raw[key] = NUMERIC_KEYS.has(key) && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  for (const key of ['BOOTSTRAP_ADMIN_EMAIL', 'BOOTSTRAP_ADMIN_PASSWORD']) {
+    if (env[key]) raw[key] = env[key];
+  }
+  const vars = Object.assign(new EnvironmentVariables(), plainToInstance(EnvironmentVariables, raw));
+  // One line per key: a non-number PORT also fails Min and Max, which says nothing new.
+  const problems = validateSync(vars, { skipMissingProperties: false }).map((error) => ({
+    key: error.property,
+    message: Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`,
+  }));
+  if (Boolean(vars.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(vars.BOOTSTRAP_ADMIN_PASSWORD)) {
+    problems.push({ key: 'BOOTSTRAP_ADMIN_PASSWORD', message: 'set both BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD, or neither' });
+  }
+  if (vars.BOOTSTRAP_ADMIN_PASSWORD && vars.BOOTSTRAP_ADMIN_PASSWORD.length < 12) {
+    problems.push({ key: 'BOOTSTRAP_ADMIN_PASSWORD', message: 'BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters' });
+  }
+  if (problems.length > 0) {
+    const list = problems.map((p) => `  - ${p.message}`).join('\n');
+    throw new BrokerError('CONFIG_INVALID', `invalid environment (${problems.length} problem(s)):\n${list}`, problems);
+  }
+  return {
+    nodeEnv: vars.NODE_ENV as BrokerConfig['nodeEnv'],
+    port: vars.PORT,
+    workerPort: vars.WORKER_PORT,
+    logLevel: vars.LOG_LEVEL,
+    databaseUrl: vars.DATABASE_URL,
+    databaseOwnerUrl: vars.DATABASE_OWNER_URL,
+    redisUrl: vars.REDIS_URL,
+    redisPrefix: vars.REDIS_PREFIX,
+    publicUrl: vars.PUBLIC_URL.replace(/\/$/, ''),
+    bootstrapAdmin:
+      vars.BOOTSTRAP_ADMIN_EMAIL && vars.BOOTSTRAP_ADMIN_PASSWORD
+        ? { email: vars.BOOTSTRAP_ADMIN_EMAIL, password: vars.BOOTSTRAP_ADMIN_PASSWORD }
+        : undefined,
+    maxBodyBytes: vars.MAX_BODY_BYTES,
+  };
+}
+
+/** The single place `process.env` is read. */
+export function loadConfigFromProcess(): BrokerConfig {
+  return loadConfig(process.env);
+}

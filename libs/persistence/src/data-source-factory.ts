@@ -1,0 +1,24 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities/index.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+/** Options shared by the apps (app role) and the TypeORM CLI (owner role). Never `synchronize`. */
+export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    // gen_random_uuid() is built in since PostgreSQL 13; uuid-ossp would need an extension.
+    uuidExtension: 'pgcrypto',
+    ...extra,
+  } as DataSourceOptions;
+}
+
+export function createDataSource(url: string, extra: Partial<DataSourceOptions> = {}): DataSource {
+  return new DataSource(dataSourceOptions(url, extra));
+}
