@@ -10,6 +10,10 @@ class EnvironmentVariables {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV = 'development';
 
+  /** Interface both apps listen on; 0.0.0.0 in containers. */
+  @IsString()
+  HOST = '127.0.0.1';
+
   @IsInt() @Min(1) @Max(65535)
   PORT = 3000;
 
@@ -51,6 +55,7 @@ class EnvironmentVariables {
 
 export type BrokerConfig = Readonly<{
   nodeEnv: 'development' | 'test' | 'production';
+  host: string;
   port: number;
   workerPort: number;
   logLevel: string;
@@ -97,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined>): BrokerConfi
   }
   return {
     nodeEnv: vars.NODE_ENV as BrokerConfig['nodeEnv'],
+    host: vars.HOST,
     port: vars.PORT,
     workerPort: vars.WORKER_PORT,
     logLevel: vars.LOG_LEVEL,

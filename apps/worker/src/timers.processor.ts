@@ -1,0 +1,50 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
+import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
+import { OutboxRelayService } from './outbox-relay.service.js';
+import { WorkerQueues } from './worker-queues.service.js';
+
+type TimersJob = Job<JobPayloads['outbox.sweep'], string, 'outbox.sweep'>;
+
+/** Scheduled work: timers live in BullMQ (job schedulers), never in process memory. */
+@Injectable()
+export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('timers');
+  private worker?: Worker<JobPayloads['outbox.sweep'], string, 'outbox.sweep'>;
+
+  constructor(
+    @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly queues: WorkerQueues,
+    private readonly relay: OutboxRelayService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queues.queues.timers.upsertJobScheduler('outbox.sweep', { every: 5000 }, { name: 'outbox.sweep', data: {} });
+    const worker = new Worker(QUEUES.timers, (job: TimersJob) => this.process(job), {
+      connection: this.redis.duplicate(),
+      prefix: bullPrefix(this.config.redisPrefix),
+      concurrency: 1,
+    });
+    this.worker = worker;
+    worker.on('failed', (job, error) => this.logger.warn({ job: job?.name, err: error.message }, 'timer job failed'));
+  }
+
+  async process(job: TimersJob): Promise<string> {
+    switch (job.name) {
+      case 'outbox.sweep':
+        await this.relay.trigger();
+        return 'swept';
+      default: {
+        const unknown: never = job.name;
+        throw new Error(`timers queue has no handler for ${String(unknown)}`);
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,28 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { type BrokerConfig, ConfigModule, loggerParams } from '@joinedup/config';
+import { DatabaseModule, PostgresHealthIndicator } from '@joinedup/persistence';
+import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
+import { WorkerHealthController } from './health.controller.js';
+import { OutboxRelayService } from './outbox-relay.service.js';
+import { TimersProcessor } from './timers.processor.js';
+import { WorkerQueues } from './worker-queues.service.js';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: BrokerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config, 'worker')),
+        DatabaseModule,
+        RedisModule,
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [WorkerHealthController],
+      providers: [PostgresHealthIndicator, RedisHealthIndicator, WorkerQueues, OutboxRelayService, TimersProcessor],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The queue contract, checked by the compiler: every job name has one queue and one payload type,
+ * so a job without a queue or a handler does not compile.
+ *
+ * The string values are Redis keys: NEVER rename them (queued jobs would be orphaned).
+ * Payloads carry ids only, never personal data: handlers re-read current state.
+ */
+export const QUEUES = {
+  linkage: 'linkage',
+  timers: 'timers',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+interface Correlated {
+  /** Ties logs of one change together across api and worker. */
+  correlationId: string;
+}
+
+export interface JobPayloads {
+  /** A source record was created, changed or withdrawn: re-link it. */
+  'record.changed': Correlated & { agencyId: string; recordId: string };
+  /** Scheduled backstop: relay outbox rows whose NOTIFY was missed. */
+  'outbox.sweep': Record<string, never>;
+}
+export type JobName = keyof JobPayloads;
+
+export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
+  'record.changed': QUEUES.linkage,
+  'outbox.sweep': QUEUES.timers,
+};
+
+export function queueOf(job: JobName): QueueName {
+  return JOB_QUEUE[job];
+}
+
+export function isJobName(value: string): value is JobName {
+  return Object.hasOwn(JOB_QUEUE, value);
+}
