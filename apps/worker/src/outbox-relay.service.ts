@@ -28,9 +28,9 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     this.listener = new pg.Client({ connectionString: this.config.databaseUrl, application_name: 'joinedup-relay' });
     this.listener.on('error', (error) => this.logger.warn({ err: error.message }, 'outbox listener lost'));
     await this.listener.connect();
-    this.listener.on('notification', () => this.trigger());
+    this.listener.on('notification', () => void this.trigger());
     await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.trigger();
+    void this.trigger();
   }
 
   /** Coalesces bursts of notifications into back-to-back relay passes. */

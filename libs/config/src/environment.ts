@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 import { BrokerError } from '@joinedup/core';
@@ -14,10 +15,11 @@ class EnvironmentVariables {
   @IsString()
   HOST = '127.0.0.1';
 
-  @IsInt() @Min(1) @Max(65535)
+  /** 0 picks a free port (tests). */
+  @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
 
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt() @Min(0) @Max(65535)
   WORKER_PORT = 3001;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -119,7 +121,8 @@ export function loadConfig(env: Record<string, string | undefined>): BrokerConfi
   };
 }
 
-/** The single place `process.env` is read. */
+/** The single place `process.env` is read; a `.env` file in the working directory is loaded first. */
 export function loadConfigFromProcess(): BrokerConfig {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   return loadConfig(process.env);
 }

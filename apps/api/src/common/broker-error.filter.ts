@@ -53,8 +53,14 @@ export class BrokerErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-      return { status, body: { code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message } };
+      const code = CODE_OF_STATUS[status] ?? `HTTP_${status}`;
+      if (typeof response === 'string') return { status, body: { code, message: response } };
+      const down = (response as { error?: Record<string, unknown> }).error;
+      if (status === 503 && down && typeof down === 'object') {
+        // A failed readiness check: name what is down, keep the check's own report as details.
+        return { status, body: { code, message: `not ready: ${Object.keys(down).join(', ')} down`, details: response } };
+      }
+      return { status, body: { code, message: String((response as { message?: unknown }).message ?? exception.message) } };
     }
     // body-parser errors carry their own status (413 too large, 400 malformed JSON).
     const parserError = exception as { type?: string; status?: number };
