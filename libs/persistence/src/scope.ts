@@ -1,0 +1,40 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Row-level security context. Agency-owned tables carry a policy (see `agencyIsolationPolicySql`) that
+ * shows a row only when `joinedup.agency_id` names its agency, or when the transaction runs in the
+ * system scope (the token endpoint looking up a client, the worker's linkage). The settings are
+ * transaction-local (`set_config(..., true)`), so a pooled connection never carries them over, and a
+ * query with no context set sees no agency-owned rows at all.
+ */
+export const AGENCY_SETTING = 'joinedup.agency_id';
+export const SCOPE_SETTING = 'joinedup.scope';
+
+/** Runs `work` in a transaction that can see only `agencyId`'s rows. */
+export async function withAgencyScope<T>(
+  dataSource: DataSource,
+  agencyId: string,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  return dataSource.transaction(async (manager) => {
+    await manager.query(`SELECT set_config('${AGENCY_SETTING}', $1, true)`, [agencyId]);
+    return work(manager);
+  });
+}
+
+/** Runs `work` in a transaction that sees every agency's rows: broker-internal processing only. */
+export async function withSystemScope<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return dataSource.transaction(async (manager) => {
+    await manager.query(`SELECT set_config('${SCOPE_SETTING}', 'system', true)`);
+    return work(manager);
+  });
+}
+
+/** SQL for a migration: enable RLS on an agency-owned table with the isolation policy. */
+export function agencyIsolationPolicySql(table: string, agencyColumn = 'agency_id'): string[] {
+  const visible = `(${agencyColumn} = current_setting('${AGENCY_SETTING}', true) OR current_setting('${SCOPE_SETTING}', true) = 'system')`;
+  return [
+    `ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY`,
+    `CREATE POLICY "${table}_agency_isolation" ON "${table}" USING ${visible} WITH CHECK ${visible}`,
+  ];
+}
