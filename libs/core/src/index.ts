@@ -2,3 +2,4 @@ export * from './broker-error.js';
 export * from './clock.js';
 export * from './ids.js';
 export * from './source-record.js';
+export * from './identifiers.js';
