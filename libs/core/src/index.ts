@@ -3,3 +3,4 @@ export * from './clock.js';
 export * from './ids.js';
 export * from './source-record.js';
 export * from './identifiers.js';
+export * from './canonical-json.js';

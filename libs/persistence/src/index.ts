@@ -4,3 +4,4 @@ export * from './entities/index.js';
 export * from './database.module.js';
 export * from './postgres.health.js';
 export * from './scope.js';
+export * from './repositories/index.js';

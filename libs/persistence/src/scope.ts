@@ -38,3 +38,17 @@ export function agencyIsolationPolicySql(table: string, agencyColumn = 'agency_i
     `CREATE POLICY "${table}_agency_isolation" ON "${table}" USING ${visible} WITH CHECK ${visible}`,
   ];
 }
+
+/**
+ * Rows of any statement. TypeORM's `query` answers `[rows, count]` for UPDATE/DELETE ... RETURNING and
+ * plain rows otherwise; this always answers the rows.
+ */
+export async function queryRows<T>(manager: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result = await runner.query(sql, params, true);
+    return result.records as T[];
+  } finally {
+    if (!manager.queryRunner) await runner.release();
+  }
+}

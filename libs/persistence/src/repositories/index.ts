@@ -1,0 +1,3 @@
+export * from './source-record.repository.js';
+export * from './record-change.repository.js';
+export * from './intake-request.repository.js';
