@@ -8,6 +8,7 @@ import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
 import { BrokerErrorFilter } from './common/broker-error.filter.js';
 import { DenyByDefaultGuard } from './auth/deny-by-default.guard.js';
 import { HealthController } from './health/health.controller.js';
+import { RecordsModule } from './records/records.module.js';
 
 @Module({})
 export class ApiModule {
@@ -20,6 +21,7 @@ export class ApiModule {
         DatabaseModule,
         RedisModule,
         TerminusModule.forRoot({ logger: false }),
+        RecordsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -20,7 +20,7 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Details must never carry personal data: field names, line numbers and reasons only. */
-export type ErrorDetails = Record<string, unknown> | readonly Record<string, unknown>[];
+export type ErrorDetails = object;
 
 export class BrokerError extends Error {
   constructor(
