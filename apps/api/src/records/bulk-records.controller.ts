@@ -60,7 +60,9 @@ export class BulkRecordsController {
       if (stored) {
         for await (const _ of hashed); // the body must be the same file to replay its answer
         if (stored.requestHash !== hash.digest('hex')) {
-          throw new BrokerError('CONFLICT', 'this Idempotency-Key was used for a different file', { header: 'Idempotency-Key' });
+          throw new BrokerError('CONFLICT', 'this Idempotency-Key was used for a different file', {
+            header: 'Idempotency-Key',
+          });
         }
         response.status(stored.statusCode).type('application/x-ndjson').setHeader('idempotent-replayed', 'true');
         const { lines, summary } = stored.response as { lines: LineResult[]; summary: unknown };
@@ -77,7 +79,8 @@ export class BulkRecordsController {
       // Writes are not awaited: a client that reads its answer only after sending the whole file must
       // not stall the reading of that file. Answers are small; they are buffered by the socket.
       response.write(`${JSON.stringify(result)}\n`);
-      if ((result.status === 'rejected' || 'warnings' in result) && problems.length < MAX_STORED_PROBLEM_LINES) problems.push(result);
+      if ((result.status === 'rejected' || 'warnings' in result) && problems.length < MAX_STORED_PROBLEM_LINES)
+        problems.push(result);
     };
     try {
       const summary = await ingestBulk(hashed, this.intake, agencyId, { today: today(), correlationId }, emit);
@@ -92,7 +95,10 @@ export class BulkRecordsController {
     } catch (error) {
       // Chunks already answered are committed; say where processing stopped, without internals.
       const aborted = request.destroyed || (error as { code?: string }).code === 'ECONNRESET';
-      if (!aborted) response.end(`${JSON.stringify({ error: { code: 'INTERNAL', message: 'bulk intake stopped; answered lines are committed, retry the file' } })}\n`);
+      if (!aborted)
+        response.end(
+          `${JSON.stringify({ error: { code: 'INTERNAL', message: 'bulk intake stopped; answered lines are committed, retry the file' } })}\n`,
+        );
       else response.destroy();
       if (!aborted) throw error;
     }

@@ -6,7 +6,13 @@ import { loadNeedCodes } from './needs-config.js';
 import { type FieldIssue, validateRecord } from './record-validator.js';
 
 export type LineResult =
-  | { line: number; externalId: string; status: 'accepted' | 'updated' | 'unchanged'; version: number; warnings?: FieldIssue[] }
+  | {
+      line: number;
+      externalId: string;
+      status: 'accepted' | 'updated' | 'unchanged';
+      version: number;
+      warnings?: FieldIssue[];
+    }
   | { line: number; externalId?: string; status: 'rejected'; errors: FieldIssue[] };
 
 /** A record that passed validation, ready to write. */
@@ -35,20 +41,38 @@ export class RecordIntakeService {
     if (typeof input === 'object' && input !== null && !Array.isArray(input) && 'agency' in input) {
       const { agency, ...rest } = input as Record<string, unknown>;
       if (agency !== agencyId) {
-        return { line, status: 'rejected', errors: [{ field: 'agency', reason: 'must be the agency of the calling client' }] };
+        return {
+          line,
+          status: 'rejected',
+          errors: [{ field: 'agency', reason: 'must be the agency of the calling client' }],
+        };
       }
       body = rest;
     }
     const result = validateRecord(body, { needCodes: this.needCodes, today });
     if (!result.ok) {
-      const externalId = typeof (body as { externalId?: unknown })?.externalId === 'string' ? (body as { externalId: string }).externalId : undefined;
-      return { line, externalId: externalId && externalId.length <= 128 ? externalId : undefined, status: 'rejected', errors: result.errors };
+      const externalId =
+        typeof (body as { externalId?: unknown })?.externalId === 'string'
+          ? (body as { externalId: string }).externalId
+          : undefined;
+      return {
+        line,
+        externalId: externalId && externalId.length <= 128 ? externalId : undefined,
+        status: 'rejected',
+        errors: result.errors,
+      };
     }
     const record: CanonicalRecord = result.record;
     return {
       line,
       warnings: result.warnings,
-      write: { externalId: record.externalId, version: record.version, contentHash: contentHash(record), record, invalidFields: result.invalidFields },
+      write: {
+        externalId: record.externalId,
+        version: record.version,
+        contentHash: contentHash(record),
+        record,
+        invalidFields: result.invalidFields,
+      },
     };
   }
 
@@ -70,7 +94,11 @@ export class RecordIntakeService {
           round.push(p);
         }
       }
-      const outcomes = await this.records.upsertBatch(agencyId, round.map((p) => p.write), correlationId);
+      const outcomes = await this.records.upsertBatch(
+        agencyId,
+        round.map((p) => p.write),
+        correlationId,
+      );
       round.forEach((p, i) => results.push(toLineResult(p, outcomes[i]!)));
       pending = later;
     }
@@ -82,7 +110,13 @@ function toLineResult(p: PreparedRecord, outcome: WriteOutcome): LineResult {
   const warnings = p.warnings.length > 0 ? { warnings: p.warnings } : {};
   switch (outcome.status) {
     case 'created':
-      return { line: p.line, externalId: outcome.externalId, status: 'accepted', version: outcome.version, ...warnings };
+      return {
+        line: p.line,
+        externalId: outcome.externalId,
+        status: 'accepted',
+        version: outcome.version,
+        ...warnings,
+      };
     case 'updated':
       return { line: p.line, externalId: outcome.externalId, status: 'updated', version: outcome.version, ...warnings };
     case 'unchanged':
@@ -92,7 +126,12 @@ function toLineResult(p: PreparedRecord, outcome: WriteOutcome): LineResult {
         line: p.line,
         externalId: outcome.externalId,
         status: 'rejected',
-        errors: [{ field: 'version', reason: `version ${outcome.version} is not newer than the stored version ${outcome.storedVersion}` }],
+        errors: [
+          {
+            field: 'version',
+            reason: `version ${outcome.version} is not newer than the stored version ${outcome.storedVersion}`,
+          },
+        ],
       };
   }
 }

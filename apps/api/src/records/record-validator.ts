@@ -30,8 +30,20 @@ export interface ValidationContext {
 }
 
 const TOP_LEVEL = new Set([
-  'externalId', 'version', 'name', 'otherNames', 'birthDate', 'birthDateUncertain', 'sex', 'identifiers',
-  'addresses', 'contacts', 'household', 'involvement', 'needs', 'categories',
+  'externalId',
+  'version',
+  'name',
+  'otherNames',
+  'birthDate',
+  'birthDateUncertain',
+  'sex',
+  'identifiers',
+  'addresses',
+  'contacts',
+  'household',
+  'involvement',
+  'needs',
+  'categories',
 ]);
 const EXTERNAL_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -133,9 +145,14 @@ export function validateRecord(input: unknown, context: ValidationContext): Vali
     if (id.system === 'local') str(id.localSystem, `${f}.localSystem`, 64, true);
     else if (id.localSystem !== undefined) err(`${f}.localSystem`, 'is only for local identifiers');
     if (value === undefined) return;
-    const check = { 'nhs-number': isValidNhsNumber, 'ni-number': isValidNiNumber, upn: isValidUpn }[id.system as string];
+    const check = { 'nhs-number': isValidNhsNumber, 'ni-number': isValidNiNumber, upn: isValidUpn }[
+      id.system as string
+    ];
     if (check && !check(value)) {
-      warnings.push({ field: `${f}.value`, reason: `is not a valid ${String(id.system)} (format or check digit); kept out of matching` });
+      warnings.push({
+        field: `${f}.value`,
+        reason: `is not a valid ${String(id.system)} (format or check digit); kept out of matching`,
+      });
       invalidFields.push(`${f}.value`);
     }
   });
@@ -160,7 +177,8 @@ export function validateRecord(input: unknown, context: ValidationContext): Vali
     }
     date(a.from, `${f}.from`);
     date(a.to, `${f}.to`);
-    if (typeof a.from === 'string' && typeof a.to === 'string' && a.to < a.from) err(`${f}.to`, 'must not be before from');
+    if (typeof a.from === 'string' && typeof a.to === 'string' && a.to < a.from)
+      err(`${f}.to`, 'must not be before from');
   });
 
   arr(input.contacts, 'contacts', 10).forEach((c, i) => {
@@ -194,7 +212,9 @@ export function validateRecord(input: unknown, context: ValidationContext): Vali
   arr(input.needs, 'needs', 30).forEach((code, i) => {
     if (typeof code !== 'string' || !context.needCodes.has(code)) err(`needs[${i}]`, 'is not a known need code');
   });
-  arr(input.categories, 'categories', DATA_CATEGORIES.length).forEach((c, i) => oneOf(c, `categories[${i}]`, DATA_CATEGORIES, true));
+  arr(input.categories, 'categories', DATA_CATEGORIES.length).forEach((c, i) =>
+    oneOf(c, `categories[${i}]`, DATA_CATEGORIES, true),
+  );
 
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, record: input as unknown as CanonicalRecord, warnings, invalidFields };

@@ -51,24 +51,33 @@ export class RecordsController {
     if (idempotencyKey) {
       const stored = await this.requests.find(agencyId, idempotencyKey);
       if (stored && stored.requestHash !== requestHash) {
-        throw new BrokerError('CONFLICT', 'this Idempotency-Key was used for a different request', { header: 'Idempotency-Key' });
+        throw new BrokerError('CONFLICT', 'this Idempotency-Key was used for a different request', {
+          header: 'Idempotency-Key',
+        });
       }
       if (stored) return stored.response;
     }
     const input = typeof body === 'object' && body !== null && !Array.isArray(body) ? { externalId, ...body } : body;
     if ((input as { externalId?: unknown }).externalId !== externalId) {
-      throw new BrokerError('VALIDATION_FAILED', 'externalId in the body must match the path', [{ field: 'externalId', reason: 'must match the path' }]);
+      throw new BrokerError('VALIDATION_FAILED', 'externalId in the body must match the path', [
+        { field: 'externalId', reason: 'must match the path' },
+      ]);
     }
     const prepared = this.intake.prepare(input, 1, agencyId, today());
     if (!('write' in prepared)) {
       if (prepared.status !== 'rejected') throw new Error('unreachable');
-      throw new BrokerError('VALIDATION_FAILED', `record is invalid: ${prepared.errors.map((e) => e.field).join(', ')}`, prepared.errors);
+      throw new BrokerError(
+        'VALIDATION_FAILED',
+        `record is invalid: ${prepared.errors.map((e) => e.field).join(', ')}`,
+        prepared.errors,
+      );
     }
     const [result] = await this.intake.write(agencyId, [prepared], String(request.id ?? newId()));
     if (!result) throw new Error('intake wrote nothing');
     if (result.status === 'rejected') throw new BrokerError('STALE_VERSION', result.errors[0]!.reason, result.errors);
     const answer = { ...result, line: undefined, status: result.status === 'accepted' ? 'created' : result.status };
-    if (idempotencyKey) await this.requests.save(agencyId, idempotencyKey, { requestHash, statusCode: 200, response: answer });
+    if (idempotencyKey)
+      await this.requests.save(agencyId, idempotencyKey, { requestHash, statusCode: 200, response: answer });
     return answer;
   }
 
@@ -98,7 +107,10 @@ export class RecordsController {
   /** The agency's own records, paged by cursor (the last external id of the previous page). */
   @Get('records')
   @RequireScopes('records:read')
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery): Promise<{ items: unknown[]; next: string | null }> {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: PageQuery,
+  ): Promise<{ items: unknown[]; next: string | null }> {
     const items = await this.intake.records.list(requireAgency(principal), query.after, query.limit);
     return { items, next: items.length === query.limit ? items.at(-1)!.externalId : null };
   }
@@ -106,9 +118,14 @@ export class RecordsController {
   /** What the broker did with the agency's records (accepted, withdrawn, linked, case opened...). */
   @Get('changes')
   @RequireScopes('records:read')
-  async feed(@CurrentPrincipal() principal: Principal, @Query() query: PageQuery): Promise<{ items: unknown[]; next: string | null }> {
+  async feed(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: PageQuery,
+  ): Promise<{ items: unknown[]; next: string | null }> {
     if (query.after !== undefined && !/^\d{1,19}$/.test(query.after)) {
-      throw new BrokerError('VALIDATION_FAILED', 'after must be a cursor from a previous page', [{ field: 'after', reason: 'is not a cursor' }]);
+      throw new BrokerError('VALIDATION_FAILED', 'after must be a cursor from a previous page', [
+        { field: 'after', reason: 'is not a cursor' },
+      ]);
     }
     const items = await this.changes.page(requireAgency(principal), query.after, query.limit);
     return { items, next: items.length === query.limit ? items.at(-1)!.seq : null };

@@ -9,7 +9,13 @@ const AGENCY = 'northmoor-csc';
 const context = { today: '2026-11-24', correlationId: 'test' };
 
 function record(n: number, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ agency: AGENCY, externalId: `r-${n}`, version: 1, name: { given: 'Ada', family: `Family${n}` }, ...extra });
+  return JSON.stringify({
+    agency: AGENCY,
+    externalId: `r-${n}`,
+    version: 1,
+    name: { given: 'Ada', family: `Family${n}` },
+    ...extra,
+  });
 }
 
 async function* chunks(text: string, size = 97): AsyncGenerator<Buffer> {
@@ -89,9 +95,12 @@ describe('ingestBulk', () => {
       }
     }
     const answered: LineResult[] = [];
-    await expect(ingestBulk(dropsAfterSeven(), intake, AGENCY, context, (r) => answered.push(r), { chunkSize: 3, maxLineBytes: 2048 })).rejects.toThrow(
-      'socket hang up',
-    );
+    await expect(
+      ingestBulk(dropsAfterSeven(), intake, AGENCY, context, (r) => answered.push(r), {
+        chunkSize: 3,
+        maxLineBytes: 2048,
+      }),
+    ).rejects.toThrow('socket hang up');
     // Two chunks of three committed and were answered; the seventh line was in flight and is not stored.
     expect(answered.map((r) => r.status)).toEqual(Array(6).fill('accepted'));
     const afterDrop = (await intake.records.list(AGENCY, 'r-1', 100)).filter((r) => r.externalId.startsWith('r-10'));
@@ -102,7 +111,11 @@ describe('ingestBulk', () => {
   });
 
   it('answers a repeated external id in one file in file order: later versions update, repeats are unchanged', async () => {
-    const text = [record(200), record(200, { version: 2, name: { given: 'Ada', family: 'Changed' } }), record(200, { version: 2, name: { given: 'Ada', family: 'Changed' } })].join('\n');
+    const text = [
+      record(200),
+      record(200, { version: 2, name: { given: 'Ada', family: 'Changed' } }),
+      record(200, { version: 2, name: { given: 'Ada', family: 'Changed' } }),
+    ].join('\n');
     const { results } = await run(text);
     expect(results.map((r) => r.status)).toEqual(['accepted', 'updated', 'unchanged']);
   });

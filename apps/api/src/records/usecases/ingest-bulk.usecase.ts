@@ -54,7 +54,11 @@ export async function ingestBulk(
   const handleLine = async (raw: string, line: number, oversized: boolean): Promise<void> => {
     summary.lines = line;
     if (oversized) {
-      chunk.push({ line, status: 'rejected', errors: [{ field: '(line)', reason: `is longer than ${options.maxLineBytes} bytes` }] });
+      chunk.push({
+        line,
+        status: 'rejected',
+        errors: [{ field: '(line)', reason: `is longer than ${options.maxLineBytes} bytes` }],
+      });
     } else if (raw.trim().length === 0) {
       summary.lines = line;
       return;
