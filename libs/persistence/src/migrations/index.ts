@@ -3,10 +3,14 @@ import { CreateOutbox1795529314719 } from './1795529314719-CreateOutbox.js';
 import { NotifyOutbox1795529541919 } from './1795529541919-NotifyOutbox.js';
 import { CreateSourceRecords1795531052406 } from './1795531052406-CreateSourceRecords.js';
 import { IsolateIntakeByAgency1795531087042 } from './1795531087042-IsolateIntakeByAgency.js';
+import { CreateAuditEvents1795531547121 } from './1795531547121-CreateAuditEvents.js';
+import { MakeAuditAppendOnly1795531562118 } from './1795531562118-MakeAuditAppendOnly.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
   NotifyOutbox1795529541919,
   CreateSourceRecords1795531052406,
   IsolateIntakeByAgency1795531087042,
+  CreateAuditEvents1795531547121,
+  MakeAuditAppendOnly1795531562118,
 ];
