@@ -5,6 +5,8 @@ import { CreateSourceRecords1795531052406 } from './1795531052406-CreateSourceRe
 import { IsolateIntakeByAgency1795531087042 } from './1795531087042-IsolateIntakeByAgency.js';
 import { CreateAuditEvents1795531547121 } from './1795531547121-CreateAuditEvents.js';
 import { MakeAuditAppendOnly1795531562118 } from './1795531562118-MakeAuditAppendOnly.js';
+import { CreateRegistry1795531805244 } from './1795531805244-CreateRegistry.js';
+import { IsolateRegistryByAgency1795531812439 } from './1795531812439-IsolateRegistryByAgency.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -13,4 +15,6 @@ export const MIGRATIONS = [
   IsolateIntakeByAgency1795531087042,
   CreateAuditEvents1795531547121,
   MakeAuditAppendOnly1795531562118,
+  CreateRegistry1795531805244,
+  IsolateRegistryByAgency1795531812439,
 ];
