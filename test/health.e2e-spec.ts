@@ -42,7 +42,11 @@ describe('health', () => {
       expect(Object.keys(docs.paths)).toContain('/health/ready');
       const missing = await fetch(`${base}/no-such-route`, { headers: { 'x-request-id': 'req-123' } });
       expect(missing.status).toBe(404);
-      expect(await missing.json()).toEqual({ code: 'NOT_FOUND', message: 'Cannot GET /no-such-route', requestId: 'req-123' });
+      expect(await missing.json()).toEqual({
+        code: 'NOT_FOUND',
+        message: 'Cannot GET /no-such-route',
+        requestId: 'req-123',
+      });
     });
 
     it('denies by default: a route without a token answers 401', async () => {

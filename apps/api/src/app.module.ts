@@ -7,6 +7,7 @@ import { DatabaseModule, PostgresHealthIndicator } from '@joinedup/persistence';
 import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
 import { BrokerErrorFilter } from './common/broker-error.filter.js';
 import { DenyByDefaultGuard } from './auth/deny-by-default.guard.js';
+import { AuthModule } from './auth/auth.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RecordsModule } from './records/records.module.js';
 
@@ -21,6 +22,7 @@ export class ApiModule {
         DatabaseModule,
         RedisModule,
         TerminusModule.forRoot({ logger: false }),
+        AuthModule,
         RecordsModule,
       ],
       controllers: [HealthController],

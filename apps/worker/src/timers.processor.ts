@@ -22,7 +22,11 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queues.queues.timers.upsertJobScheduler('outbox.sweep', { every: 5000 }, { name: 'outbox.sweep', data: {} });
+    await this.queues.queues.timers.upsertJobScheduler(
+      'outbox.sweep',
+      { every: 5000 },
+      { name: 'outbox.sweep', data: {} },
+    );
     const worker = new Worker(QUEUES.timers, (job: TimersJob) => this.process(job), {
       connection: this.redis,
       prefix: bullPrefix(this.config.redisPrefix),

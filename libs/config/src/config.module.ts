@@ -7,6 +7,10 @@ import { BROKER_CONFIG } from './config.token.js';
 @Module({})
 export class ConfigModule {
   static forRoot(config: BrokerConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: BROKER_CONFIG, useValue: config }], exports: [BROKER_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: BROKER_CONFIG, useValue: config }],
+      exports: [BROKER_CONFIG],
+    };
   }
 }

@@ -16,10 +16,14 @@ class EnvironmentVariables {
   HOST = '127.0.0.1';
 
   /** 0 picks a free port (tests). */
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsInt() @Min(0) @Max(65535)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   WORKER_PORT = 3001;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -44,14 +48,17 @@ class EnvironmentVariables {
   @IsUrl({ require_tld: false, require_protocol: true })
   PUBLIC_URL = 'http://localhost:3000';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   BOOTSTRAP_ADMIN_EMAIL?: string;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   BOOTSTRAP_ADMIN_PASSWORD?: string;
 
   /** Largest request body in bytes (single records and JSON APIs; bulk NDJSON streams are not buffered). */
-  @IsInt() @Min(1024)
+  @IsInt()
+  @Min(1024)
   MAX_BODY_BYTES = 1_048_576;
 }
 
@@ -93,10 +100,16 @@ export function loadConfig(env: Record<string, string | undefined>): BrokerConfi
     message: Object.values(error.constraints ?? {})[0] ?? `${error.property} is invalid`,
   }));
   if (Boolean(vars.BOOTSTRAP_ADMIN_EMAIL) !== Boolean(vars.BOOTSTRAP_ADMIN_PASSWORD)) {
-    problems.push({ key: 'BOOTSTRAP_ADMIN_PASSWORD', message: 'set both BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD, or neither' });
+    problems.push({
+      key: 'BOOTSTRAP_ADMIN_PASSWORD',
+      message: 'set both BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD, or neither',
+    });
   }
   if (vars.BOOTSTRAP_ADMIN_PASSWORD && vars.BOOTSTRAP_ADMIN_PASSWORD.length < 12) {
-    problems.push({ key: 'BOOTSTRAP_ADMIN_PASSWORD', message: 'BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters' });
+    problems.push({
+      key: 'BOOTSTRAP_ADMIN_PASSWORD',
+      message: 'BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters',
+    });
   }
   if (problems.length > 0) {
     const list = problems.map((p) => `  - ${p.message}`).join('\n');

@@ -21,7 +21,11 @@ export function loggerParams(config: BrokerConfig, app: 'api' | 'worker'): Param
         return id;
       },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       redact: { paths: ['req.headers', 'res.headers', '*.password', '*.client_assertion'], remove: true },

@@ -1,4 +1,11 @@
-import { isValidNhsNumber, isValidNiNumber, isValidPostcode, isValidUpn, isValidUprn, normalisePostcode } from '@joinedup/core';
+import {
+  isValidNhsNumber,
+  isValidNiNumber,
+  isValidPostcode,
+  isValidUpn,
+  isValidUprn,
+  normalisePostcode,
+} from '@joinedup/core';
 
 describe('UK identifiers', () => {
   it.each([

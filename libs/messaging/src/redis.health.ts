@@ -14,7 +14,8 @@ export class RedisHealthIndicator {
 
   async check(key = 'redis') {
     const indicator = this.health.check(key);
-    if (this.redis.status !== 'ready') return indicator.down({ message: `redis is not connected (${this.redis.status})` });
+    if (this.redis.status !== 'ready')
+      return indicator.down({ message: `redis is not connected (${this.redis.status})` });
     try {
       await withTimeout(this.redis.ping(), TIMEOUT_MS);
       return indicator.up();

@@ -27,13 +27,17 @@ describe('audit_event is append-only', () => {
   });
 
   it('refuses the app role UPDATE, DELETE and TRUNCATE by grant', async () => {
-    await expect(app.query(`UPDATE audit_event SET type = 'edited' WHERE seq = 1`)).rejects.toThrow(/permission denied/);
+    await expect(app.query(`UPDATE audit_event SET type = 'edited' WHERE seq = 1`)).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(app.query(`DELETE FROM audit_event WHERE seq = 1`)).rejects.toThrow(/permission denied/);
     await expect(app.query(`TRUNCATE audit_event`)).rejects.toThrow(/permission denied/);
   });
 
   it('refuses even the owner by trigger', async () => {
-    await expect(owner.query(`UPDATE audit_event SET type = 'edited' WHERE seq = 1`)).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(owner.query(`UPDATE audit_event SET type = 'edited' WHERE seq = 1`)).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
     await expect(owner.query(`DELETE FROM audit_event WHERE seq = 1`)).rejects.toThrow(/append-only: DELETE refused/);
     await expect(owner.query(`TRUNCATE audit_event`)).rejects.toThrow(/append-only: TRUNCATE refused/);
     const { rows } = await owner.query('SELECT type FROM audit_event WHERE seq = 1');

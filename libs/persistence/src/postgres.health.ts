@@ -17,7 +17,9 @@ export class PostgresHealthIndicator {
       if (!this.dataSource.isInitialized) await this.dataSource.initialize();
       await Promise.race([
         this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref(),
+        ),
       ]);
       return indicator.up();
     } catch (error) {

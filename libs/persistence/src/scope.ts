@@ -23,7 +23,10 @@ export async function withAgencyScope<T>(
 }
 
 /** Runs `work` in a transaction that sees every agency's rows: broker-internal processing only. */
-export async function withSystemScope<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export async function withSystemScope<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   return dataSource.transaction(async (manager) => {
     await manager.query(`SELECT set_config('${SCOPE_SETTING}', 'system', true)`);
     return work(manager);

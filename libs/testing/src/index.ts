@@ -1,3 +1,4 @@
 export * from './test-database.js';
 export * from './test-config.js';
 export * from './redis-server.js';
+export * from './agency-client.js';

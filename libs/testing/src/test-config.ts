@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { type BrokerConfig, loadConfig } from '@joinedup/config';
 import type { TestDatabase } from './test-database.js';
 
-/** Config for one test file: its own database, its own Redis key prefix, no logs. */
+export const TEST_ADMIN = { email: 'platform-admin@test.invalid', password: `admin-${randomBytes(9).toString('hex')}` };
+
+/** Config for one test file: its own database, its own Redis key prefix, no logs, a bootstrapped admin. */
 export function testConfig(db: TestDatabase, overrides: Record<string, string> = {}): BrokerConfig {
   return loadConfig({
     ...process.env,
@@ -13,6 +15,8 @@ export function testConfig(db: TestDatabase, overrides: Record<string, string> =
     DATABASE_URL: db.appUrl,
     DATABASE_OWNER_URL: db.ownerUrl,
     REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}`,
+    BOOTSTRAP_ADMIN_EMAIL: TEST_ADMIN.email,
+    BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN.password,
     ...overrides,
   });
 }

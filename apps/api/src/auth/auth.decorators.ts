@@ -5,7 +5,8 @@ export const REQUIRED_SCOPES = 'joinedup:scopes';
 export const REQUIRED_ROLES = 'joinedup:roles';
 
 /** The route needs a token carrying every one of these scopes. */
-export const RequireScopes = (...scopes: Scope[]): ClassDecorator & MethodDecorator => SetMetadata(REQUIRED_SCOPES, scopes);
+export const RequireScopes = (...scopes: Scope[]): ClassDecorator & MethodDecorator =>
+  SetMetadata(REQUIRED_SCOPES, scopes);
 
 /** The route needs a principal holding at least one of these roles. */
 export const RequireRoles = (...roles: Role[]): ClassDecorator & MethodDecorator => SetMetadata(REQUIRED_ROLES, roles);

@@ -40,6 +40,7 @@ export class BrokerErrorFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     response.status(status).json(body);
   }
 
@@ -58,15 +59,22 @@ export class BrokerErrorFilter implements ExceptionFilter {
       const down = (response as { error?: Record<string, unknown> }).error;
       if (status === 503 && down && typeof down === 'object') {
         // A failed readiness check: name what is down, keep the check's own report as details.
-        return { status, body: { code, message: `not ready: ${Object.keys(down).join(', ')} down`, details: response } };
+        return {
+          status,
+          body: { code, message: `not ready: ${Object.keys(down).join(', ')} down`, details: response },
+        };
       }
-      return { status, body: { code, message: String((response as { message?: unknown }).message ?? exception.message) } };
+      return {
+        status,
+        body: { code, message: String((response as { message?: unknown }).message ?? exception.message) },
+      };
     }
     // body-parser errors carry their own status (413 too large, 400 malformed JSON).
     const parserError = exception as { type?: string; status?: number };
     if (typeof parserError?.status === 'number' && typeof parserError.type === 'string') {
       const status = parserError.status;
-      const message = parserError.type === 'entity.too.large' ? 'request body is too large' : 'request body is not valid JSON';
+      const message =
+        parserError.type === 'entity.too.large' ? 'request body is too large' : 'request body is not valid JSON';
       return { status, body: { code: CODE_OF_STATUS[status] ?? 'VALIDATION_FAILED', message } };
     }
     const errorId = newId();

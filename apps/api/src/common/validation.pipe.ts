@@ -18,7 +18,11 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => {
       const details = flattenValidationErrors(errors);
-      return new BrokerError('VALIDATION_FAILED', `request is invalid: ${details.map((d) => d.field).join(', ')}`, details);
+      return new BrokerError(
+        'VALIDATION_FAILED',
+        `request is invalid: ${details.map((d) => d.field).join(', ')}`,
+        details,
+      );
     },
   });
 }

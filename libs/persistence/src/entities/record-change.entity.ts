@@ -1,6 +1,14 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const RECORD_CHANGE_KINDS = ['created', 'updated', 'withdrawn', 'linked', 'unlinked', 'in-review', 'case-opened'] as const;
+export const RECORD_CHANGE_KINDS = [
+  'created',
+  'updated',
+  'withdrawn',
+  'linked',
+  'unlinked',
+  'in-review',
+  'case-opened',
+] as const;
 export type RecordChangeKind = (typeof RECORD_CHANGE_KINDS)[number];
 
 /**

@@ -1,3 +1,4 @@
 export * from './source-record.repository.js';
 export * from './record-change.repository.js';
 export * from './intake-request.repository.js';
+export * from './registry.repository.js';

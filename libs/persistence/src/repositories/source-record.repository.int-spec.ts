@@ -1,6 +1,11 @@
 import { DataSource } from 'typeorm';
 import { contentHash, type CanonicalRecord } from '@joinedup/core';
-import { createDataSource, RecordChangeRepository, SourceRecordRepository, type RecordWrite } from '@joinedup/persistence';
+import {
+  createDataSource,
+  RecordChangeRepository,
+  SourceRecordRepository,
+  type RecordWrite,
+} from '@joinedup/persistence';
 import { createTestDatabase, type TestDatabase } from '@joinedup/testing';
 
 function write(externalId: string, version: number, family = 'Okafor'): RecordWrite {
@@ -39,7 +44,9 @@ describe('SourceRecordRepository', () => {
 
   it('writes one outbox event and one change per accepted change, in the same transaction', async () => {
     await records.upsertBatch('agency-a', [write('r2', 1), write('r3', 1)], 'batch-1');
-    const outbox = await dataSource.query(`SELECT payload FROM outbox_event WHERE payload->>'correlationId' = 'batch-1'`);
+    const outbox = await dataSource.query(
+      `SELECT payload FROM outbox_event WHERE payload->>'correlationId' = 'batch-1'`,
+    );
     expect(outbox).toHaveLength(2);
     expect(Object.keys(outbox[0].payload).sort()).toEqual(['agencyId', 'correlationId', 'recordId']);
     const changes = await new RecordChangeRepository(dataSource).page('agency-a', undefined, 100);

@@ -64,10 +64,19 @@ export class SourceRecordRepository {
         const row = existing.get(write.externalId);
         if (!row) inserts.push(write);
         else if (row.status === 'active' && row.content_hash === write.contentHash) {
-          outcomes.set(write.externalId, { externalId: write.externalId, status: 'unchanged', recordId: row.id, version: row.version });
+          outcomes.set(write.externalId, {
+            externalId: write.externalId,
+            status: 'unchanged',
+            recordId: row.id,
+            version: row.version,
+          });
         } else if (write.version <= row.version) {
           outcomes.set(write.externalId, {
-            externalId: write.externalId, status: 'stale', recordId: row.id, version: write.version, storedVersion: row.version,
+            externalId: write.externalId,
+            status: 'stale',
+            recordId: row.id,
+            version: write.version,
+            storedVersion: row.version,
           });
         } else updates.push(write);
       }
@@ -81,7 +90,8 @@ export class SourceRecordRepository {
            RETURNING id, external_id, version`,
           [agencyId, JSON.stringify(inserts.map(toRow))],
         );
-        for (const row of created) changed.push({ id: row.id, externalId: row.external_id, version: row.version, kind: 'created' });
+        for (const row of created)
+          changed.push({ id: row.id, externalId: row.external_id, version: row.version, kind: 'created' });
       }
       if (updates.length > 0) {
         const updated: { id: string; external_id: string; version: number }[] = await queryRows(
@@ -93,7 +103,8 @@ export class SourceRecordRepository {
            RETURNING s.id, s.external_id, s.version`,
           [agencyId, JSON.stringify(updates.map(toRow))],
         );
-        for (const row of updated) changed.push({ id: row.id, externalId: row.external_id, version: row.version, kind: 'updated' });
+        for (const row of updated)
+          changed.push({ id: row.id, externalId: row.external_id, version: row.version, kind: 'updated' });
       }
       for (const c of changed) {
         outcomes.set(c.externalId, { externalId: c.externalId, status: c.kind, recordId: c.id, version: c.version });
@@ -104,7 +115,11 @@ export class SourceRecordRepository {
   }
 
   /** Withdraws a record: its content is emptied at once; the fact stays in the change feed. */
-  async withdraw(agencyId: string, externalId: string, correlationId: string): Promise<{ recordId: string; version: number } | null> {
+  async withdraw(
+    agencyId: string,
+    externalId: string,
+    correlationId: string,
+  ): Promise<{ recordId: string; version: number } | null> {
     return withAgencyScope(this.dataSource, agencyId, async (manager) => {
       const rows = await queryRows<{ id: string; version: number }>(
         manager,
@@ -115,7 +130,12 @@ export class SourceRecordRepository {
       );
       const row = rows[0];
       if (!row) return null;
-      await this.announce(manager, agencyId, [{ id: row.id, externalId, version: row.version, kind: 'withdrawn' }], correlationId);
+      await this.announce(
+        manager,
+        agencyId,
+        [{ id: row.id, externalId, version: row.version, kind: 'withdrawn' }],
+        correlationId,
+      );
       return { recordId: row.id, version: row.version };
     });
   }
@@ -154,7 +174,10 @@ export class SourceRecordRepository {
       `INSERT INTO record_change (agency_id, record_id, external_id, kind, version)
        SELECT $1, x.id, x.external_id, x.kind, x.version
        FROM jsonb_to_recordset($2::jsonb) AS x(id uuid, external_id text, kind text, version int)`,
-      [agencyId, JSON.stringify(changed.map((c) => ({ id: c.id, external_id: c.externalId, kind: c.kind, version: c.version })))],
+      [
+        agencyId,
+        JSON.stringify(changed.map((c) => ({ id: c.id, external_id: c.externalId, kind: c.kind, version: c.version }))),
+      ],
     );
     await manager.query(
       `INSERT INTO outbox_event (topic, agency_id, payload)
@@ -166,7 +189,13 @@ export class SourceRecordRepository {
 }
 
 function toRow(w: RecordWrite): Record<string, unknown> {
-  return { external_id: w.externalId, version: w.version, content_hash: w.contentHash, record: w.record, invalid_fields: w.invalidFields };
+  return {
+    external_id: w.externalId,
+    version: w.version,
+    content_hash: w.contentHash,
+    record: w.record,
+    invalid_fields: w.invalidFields,
+  };
 }
 
 function toStored(row: Record<string, unknown>): StoredRecord {
