@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { BrokerConfig } from '@joinedup/config';
 import { ApiModule } from './app.module.js';
+import { rejectPrototypeKeys } from './common/prototype-keys.middleware.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 
 /** Builds the api exactly as main.ts runs it; e2e tests call this too. */
@@ -18,6 +19,7 @@ export async function createApi(config: BrokerConfig): Promise<NestExpressApplic
   app.use(helmet());
   app.useBodyParser('json', { limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: config.maxBodyBytes, extended: false });
+  app.use(rejectPrototypeKeys);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   app.set('trust proxy', false);

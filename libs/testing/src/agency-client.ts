@@ -63,18 +63,12 @@ export async function registerAgencyClient(
   const { clientId } = (await response.json()) as { clientId: string };
   const audience = options.audience ?? `${base}/oauth/token`;
 
-  const assertion = async (
-    overrides: Record<string, unknown> = {},
-    header: Record<string, unknown> = {},
-  ): Promise<string> =>
-    new SignJWT({ jti: randomUUID(), ...overrides })
-      .setProtectedHeader({ alg, kid, ...header })
-      .setIssuer(clientId)
-      .setSubject(clientId)
-      .setAudience(audience)
-      .setIssuedAt()
-      .setExpirationTime('60s')
-      .sign(privateKey);
+  /** Overrides are applied last, so a test can set any claim to a bad value. */
+  const assertion = async (overrides: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { iss: clientId, sub: clientId, aud: audience, iat: now, exp: now + 60, jti: randomUUID(), ...overrides };
+    return new SignJWT(claims).setProtectedHeader({ alg, kid, ...header }).sign(privateKey);
+  };
 
   const getToken = async (scope?: string): Promise<string> => {
     const form = new URLSearchParams({
