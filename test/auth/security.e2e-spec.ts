@@ -1,6 +1,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { createTestDatabase, registerAgencyClient, signIn, type TestClient, type TestDatabase } from '@joinedup/testing';
+import {
+  createTestDatabase,
+  registerAgencyClient,
+  signIn,
+  type TestClient,
+  type TestDatabase,
+} from '@joinedup/testing';
 import { startApi, type RunningApi } from '../support/start-api.js';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -26,14 +32,24 @@ describe('auth security: attacks that must fail', () => {
   const call = (path: string, token: string, init: RequestInit = {}) =>
     fetch(`${api.base}${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...(init.headers as Record<string, string>),
+      },
     });
 
   beforeAll(async () => {
     db = await createTestDatabase();
     api = await startApi(db);
-    a = await registerAgencyClient(api.base, api.adminToken, { agencyId: 'agency-a', scopes: ['records:read', 'records:write'] });
-    b = await registerAgencyClient(api.base, api.adminToken, { agencyId: 'agency-b', scopes: ['records:read', 'records:write'] });
+    a = await registerAgencyClient(api.base, api.adminToken, {
+      agencyId: 'agency-a',
+      scopes: ['records:read', 'records:write'],
+    });
+    b = await registerAgencyClient(api.base, api.adminToken, {
+      agencyId: 'agency-b',
+      scopes: ['records:read', 'records:write'],
+    });
     tokenA = await a.getToken();
     tokenB = await b.getToken();
     const put = await call('/v1/records/b-secret', tokenB, {
@@ -64,7 +80,13 @@ describe('auth security: attacks that must fail', () => {
     it('refuses HS256 signed with the client public key as the secret', async () => {
       const { publicKey } = await generateKeyPair('RS256', { extractable: true });
       const secret = await exportSPKI(publicKey);
-      const payload = b64({ iss: a.clientId, sub: a.clientId, aud: `${api.base}/oauth/token`, exp: Math.floor(Date.now() / 1000) + 60, jti: randomUUID() });
+      const payload = b64({
+        iss: a.clientId,
+        sub: a.clientId,
+        aud: `${api.base}/oauth/token`,
+        exp: Math.floor(Date.now() / 1000) + 60,
+        jti: randomUUID(),
+      });
       const header = b64({ alg: 'HS256', kid: a.kid });
       const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
       await expectRefused(`${header}.${payload}.${signature}`, /algorithm is not allowed/);
@@ -109,7 +131,13 @@ describe('auth security: attacks that must fail', () => {
       const attacker = await generateKeyPair('ES256', { extractable: true });
       const jwk = { ...(await exportJWK(attacker.publicKey)), kid: a.kid };
       const signed = await new SignJWT({ jti: randomUUID() })
-        .setProtectedHeader({ alg: 'ES256', kid: a.kid, jwk, jku: 'http://127.0.0.1:9/jwks.json', x5u: 'http://127.0.0.1:9/cert.pem' })
+        .setProtectedHeader({
+          alg: 'ES256',
+          kid: a.kid,
+          jwk,
+          jku: 'http://127.0.0.1:9/jwks.json',
+          x5u: 'http://127.0.0.1:9/cert.pem',
+        })
         .setIssuer(a.clientId)
         .setSubject(a.clientId)
         .setAudience(`${api.base}/oauth/token`)
@@ -119,7 +147,10 @@ describe('auth security: attacks that must fail', () => {
     });
 
     it('answers RFC 6749 errors for a wrong grant and a scope the client does not hold', async () => {
-      const wrongGrant = await fetch(`${api.base}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password' }) });
+      const wrongGrant = await fetch(`${api.base}/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'password' }),
+      });
       expect(wrongGrant.status).toBe(400);
       expect(await wrongGrant.json()).toMatchObject({ error: 'unsupported_grant_type' });
       const scoped = await tokenRequest(await a.assertion(), { scope: 'webhooks:manage' });
@@ -159,7 +190,10 @@ describe('auth security: attacks that must fail', () => {
     it("answers 404 for another agency's record on read, change and delete, and never shows its data", async () => {
       const read = await call('/v1/records/b-secret', tokenA);
       const remove = await call('/v1/records/b-secret', tokenA, { method: 'DELETE' });
-      const change = await call('/v1/records/b-secret', tokenA, { method: 'PUT', body: JSON.stringify({ version: 9, name: { given: 'X', family: 'Y' } }) });
+      const change = await call('/v1/records/b-secret', tokenA, {
+        method: 'PUT',
+        body: JSON.stringify({ version: 9, name: { given: 'X', family: 'Y' } }),
+      });
       expect(read.status).toBe(404);
       expect(remove.status).toBe(404);
       expect(change.status).toBe(200); // creates A's own record with that external id: B's is untouched
@@ -169,14 +203,23 @@ describe('auth security: attacks that must fail', () => {
         expect(body).not.toContain('Secretsson');
         expect(body).not.toContain('Bartholomew');
       }
-      const own = (await (await call('/v1/records/b-secret', tokenB)).json()) as { version: number; record: { name: { family: string } } };
+      const own = (await (await call('/v1/records/b-secret', tokenB)).json()) as {
+        version: number;
+        record: { name: { family: string } };
+      };
       expect(own).toMatchObject({ version: 1, record: { name: { family: 'Secretsson' } } });
     });
 
     it("answers 404 to an agency admin reaching another agency's clients, people, webhooks and keys", async () => {
       const people = await call('/v1/admin/agencies/agency-a/people', api.adminToken, {
         method: 'POST',
-        body: JSON.stringify({ staffRef: 'adm-1', email: 'admin-a@test.invalid', displayName: 'Admin A', roles: ['agency-admin'], password: 'correct horse battery' }),
+        body: JSON.stringify({
+          staffRef: 'adm-1',
+          email: 'admin-a@test.invalid',
+          displayName: 'Admin A',
+          roles: ['agency-admin'],
+          password: 'correct horse battery',
+        }),
       });
       expect(people.status).toBe(201);
       const adminA = await signIn(api.base, 'admin-a@test.invalid', 'correct horse battery');
@@ -184,8 +227,16 @@ describe('auth security: attacks that must fail', () => {
         ['GET', '/v1/admin/agencies/agency-b/clients'],
         ['GET', '/v1/admin/agencies/agency-b/people'],
         ['GET', '/v1/admin/agencies/agency-b/webhooks'],
-        ['POST', '/v1/admin/agencies/agency-b/webhooks', { url: 'https://a.example/hook', eventTypes: ['case.opened'] }],
-        ['PUT', `/v1/admin/agencies/agency-b/clients/${b.clientId}/keys`, { jwks: { keys: [{ kty: 'EC', kid: 'x', crv: 'P-256', x: 'a', y: 'b' }] } }],
+        [
+          'POST',
+          '/v1/admin/agencies/agency-b/webhooks',
+          { url: 'https://a.example/hook', eventTypes: ['case.opened'] },
+        ],
+        [
+          'PUT',
+          `/v1/admin/agencies/agency-b/clients/${b.clientId}/keys`,
+          { jwks: { keys: [{ kty: 'EC', kid: 'x', crv: 'P-256', x: 'a', y: 'b' }] } },
+        ],
         ['DELETE', `/v1/admin/agencies/agency-b/clients/${b.clientId}`],
       ] as [string, string, unknown?][]) {
         const response = await call(path, adminA, { method, body: body ? JSON.stringify(body) : undefined });
@@ -199,13 +250,28 @@ describe('auth security: attacks that must fail', () => {
     it('refuses a caseworker on admin routes (403) and an on-behalf-of person of another agency', async () => {
       await call('/v1/admin/agencies/agency-a/people', api.adminToken, {
         method: 'POST',
-        body: JSON.stringify({ staffRef: 'cw-1', email: 'cw-a@test.invalid', displayName: 'Caseworker A', roles: ['caseworker'], password: 'caseworker password' }),
+        body: JSON.stringify({
+          staffRef: 'cw-1',
+          email: 'cw-a@test.invalid',
+          displayName: 'Caseworker A',
+          roles: ['caseworker'],
+          password: 'caseworker password',
+        }),
       });
       const caseworker = await signIn(api.base, 'cw-a@test.invalid', 'caseworker password');
-      expect((await call('/v1/admin/agencies', caseworker, { method: 'POST', body: JSON.stringify({ id: 'x-y', name: 'X', sector: 'health' }) })).status).toBe(403);
+      expect(
+        (
+          await call('/v1/admin/agencies', caseworker, {
+            method: 'POST',
+            body: JSON.stringify({ id: 'x-y', name: 'X', sector: 'health' }),
+          })
+        ).status,
+      ).toBe(403);
       expect((await call('/v1/admin/keys/rotate', caseworker, { method: 'POST' })).status).toBe(403);
       expect((await call('/v1/admin/agencies/agency-a/clients', caseworker)).status).toBe(403);
-      const people = (await (await call('/v1/admin/agencies/agency-a/people', api.adminToken)).json()) as { id: string }[];
+      const people = (await (await call('/v1/admin/agencies/agency-a/people', api.adminToken)).json()) as {
+        id: string;
+      }[];
       const response = await call('/v1/records', tokenB, { headers: { 'on-behalf-of': people[0]!.id } });
       expect(response.status).toBe(403);
     });
@@ -218,8 +284,13 @@ describe('auth security: attacks that must fail', () => {
         body: '{"id":"agency-c","name":"C","sector":"health","role":"platform-admin","__proto__":{"admin":true}}',
       });
       expect(agency.status).toBe(400);
-      expect(((await agency.json()) as { details: { field: string }[] }).details.map((d) => d.field).sort()).toEqual(['__proto__']);
-      const record = await call('/v1/records/r-x', tokenA, { method: 'PUT', body: JSON.stringify({ version: 1, name: { given: 'A', family: 'B' }, agencyId: 'agency-b' }) });
+      expect(((await agency.json()) as { details: { field: string }[] }).details.map((d) => d.field).sort()).toEqual([
+        '__proto__',
+      ]);
+      const record = await call('/v1/records/r-x', tokenA, {
+        method: 'PUT',
+        body: JSON.stringify({ version: 1, name: { given: 'A', family: 'B' }, agencyId: 'agency-b' }),
+      });
       expect(record.status).toBe(400);
       expect(await record.json()).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'agencyId' }] });
     });
