@@ -1,0 +1,5 @@
+export * from './agencies.js';
+export * from './csv.js';
+export * from './error-rates.js';
+export * from './generate.js';
+export { Rng } from './prng.js';
