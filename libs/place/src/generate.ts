@@ -38,7 +38,7 @@ export function* generatePlace(options: PlaceOptions): Generator<PlaceRecord> {
   const rates = { ...DEFAULT_ERROR_RATES, ...options.rates };
   const asOf = options.asOf ?? '2026-06-30';
   const rng = new Rng(options.seed);
-  const households = new HouseholdFactory(rng, Number(asOf.slice(0, 4)));
+  const households = new HouseholdFactory(rng, asOf);
   const { workers } = placeAgencies(options);
   const workersOf = new Map(NORTHMOOR_AGENCIES.map((a) => [a.id, workers.filter((w) => w.agencyId === a.id)]));
   const agencyById = new Map(NORTHMOOR_AGENCIES.map((a) => [a.id, a]));

@@ -94,8 +94,19 @@ export class HouseholdFactory {
 
   constructor(
     private readonly rng: Rng,
-    private readonly asOfYear: number,
+    private readonly asOf: string,
   ) {}
+
+  private get asOfYear(): number {
+    return Number(this.asOf.slice(0, 4));
+  }
+
+  /** A birth date `age` whole years before the place's today, never after it. */
+  private birthDate(age: number): string {
+    const today = Date.parse(`${this.asOf}T00:00:00Z`);
+    const born = new Date(today - (age * 365.25 + this.rng.int(1, 364)) * 86_400_000);
+    return isoDate(born.getUTCFullYear(), born.getUTCMonth() + 1, born.getUTCDate());
+  }
 
   private person(
     familyId: string,
@@ -106,7 +117,8 @@ export class HouseholdFactory {
   ): TruePerson {
     const rng = this.rng;
     this.personSeq += 1;
-    const year = this.asOfYear - age;
+    const birthDate = this.birthDate(age);
+    const year = Number(birthDate.slice(0, 4));
     const names = sex === 'female' ? FEMALE_NAMES : MALE_NAMES;
     const given = rng.pickWeighted(names);
     let middle: string | undefined = rng.chance(0.55) ? rng.pickWeighted(names) : undefined;
@@ -117,7 +129,7 @@ export class HouseholdFactory {
       given,
       family,
       sex,
-      birthDate: isoDate(year, rng.int(1, 12), rng.int(1, 28)),
+      birthDate,
       age,
       role,
       nhs: nhsNumber(rng),

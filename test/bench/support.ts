@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { setupDatabase } from '@joinedup/persistence';
+import { freePort } from '@joinedup/testing';
+
+export const progress = (message: string): void => void process.stderr.write(`${message}\n`);
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** A fresh, migrated database for one benchmark run. */
+export async function benchDatabase(name: string): Promise<{ ownerUrl: string; appUrl: string }> {
+  const owner = new URL(process.env.DATABASE_OWNER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const app = new URL(process.env.DATABASE_URL ?? 'postgres://joinedup_app:joinedup_app@127.0.0.1:5432/joinedup');
+  owner.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: owner.toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.end();
+  owner.pathname = `/${name}`;
+  app.pathname = `/${name}`;
+  await setupDatabase(owner.toString(), app.toString());
+  return { ownerUrl: owner.toString(), appUrl: app.toString() };
+}
+
+/** Starts the built api (dist/) as its own process, as production runs it. */
+export async function startBuiltApi(env: Record<string, string>): Promise<{ base: string; process: ChildProcess; peakRssMb(): number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn('node', ['dist/apps/api/src/main.js'], {
+    env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_URL: base, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      if ((await fetch(`${base}/health/ready`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    process: child,
+    peakRssMb: () => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
