@@ -52,7 +52,7 @@ function typo(value: string, rng: Rng): string {
   }
 }
 
-function dobWithErrors(dob: string, rates: ErrorRates, rng: Rng): string | undefined {
+function dobWithErrors(dob: string, rates: ErrorRates, rng: Rng, asOf: string): string | undefined {
   // Every decision is drawn whatever the others decide, so changing one rate does not reshuffle the rest.
   const missing = rng.chance(rates.dobMissing);
   const swap = rng.chance(rates.dobDayMonthSwap);
@@ -60,7 +60,8 @@ function dobWithErrors(dob: string, rates: ErrorRates, rng: Rng): string | undef
   const shift = rng.pick([-10, -1, 1, 10]);
   if (missing) return undefined;
   const [y, m, d] = dob.split('-') as [string, string, string];
-  if (swap && Number(d) <= 12) return `${y}-${d}-${m}`;
+  // A swap that would land after today is one no agency system would accept: it is not made.
+  if (swap && Number(d) <= 12 && `${y}-${d}-${m}` <= asOf) return `${y}-${d}-${m}`;
   if (mistyped) return `${y}-${m}-${String(Math.min(28, Math.max(1, Number(d) + shift))).padStart(2, '0')}`;
   return dob;
 }
@@ -138,7 +139,7 @@ export function agencyRecord(p: TruePerson, h: Household, ctx: ViewContext): Can
     needs: relevant,
     categories: CATEGORIES[agency.id] ?? ['identity', 'address', 'household', 'involvement', 'needs'],
   };
-  const birthDate = dobWithErrors(p.birthDate, rates, rng);
+  const birthDate = dobWithErrors(p.birthDate, rates, rng, ctx.asOf);
   if (birthDate) record.birthDate = birthDate;
   if (p.birthFamily && family !== p.birthFamily && rng.chance(0.3))
     record.otherNames = [{ kind: 'birth', family: p.birthFamily }];
