@@ -35,10 +35,15 @@ export async function ingestBulk(
   let chunk: (PreparedRecord | LineResult)[] = [];
   let valid = 0;
 
-  const flush = async (): Promise<void> => {
-    const prepared = chunk.filter((c): c is PreparedRecord => 'write' in c);
+  // One chunk is written while the next is parsed and validated: PostgreSQL and this process work at once.
+  // At most one write is in flight, so memory stays bounded by two chunks.
+  let inflight: Promise<void> = Promise.resolve();
+  const writeAndEmit = async (pending: (PreparedRecord | LineResult)[]): Promise<void> => {
+    const prepared = pending.filter((c): c is PreparedRecord => 'write' in c);
     const written = await intake.write(agencyId, prepared, context.correlationId);
-    const all = [...written, ...chunk.filter((c): c is LineResult => !('write' in c))].sort((a, b) => a.line - b.line);
+    const all = [...written, ...pending.filter((c): c is LineResult => !('write' in c))].sort(
+      (a, b) => a.line - b.line,
+    );
     for (const result of all) {
       if (result.status === 'rejected') summary.rejected += 1;
       else {
@@ -47,8 +52,14 @@ export async function ingestBulk(
       }
       emit(result);
     }
+  };
+  const flush = async (): Promise<void> => {
+    const pending = chunk;
     chunk = [];
     valid = 0;
+    await inflight;
+    inflight = writeAndEmit(pending);
+    inflight.catch(() => undefined); // surfaced by the next await, never unhandled
   };
 
   const handleLine = async (raw: string, line: number, oversized: boolean): Promise<void> => {
@@ -80,32 +91,39 @@ export async function ingestBulk(
     if (valid >= options.chunkSize || chunk.length >= options.chunkSize * 4) await flush();
   };
 
-  let line = 0;
-  let carry = '';
-  let skipping = false; // inside an oversized line, discarding until its newline
-  const decoder = new TextDecoder('utf-8');
-  for await (const piece of body) {
-    const text = carry + (typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true }));
-    carry = '';
-    let start = 0;
-    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-      line += 1;
-      const raw = text.slice(start, nl);
-      await handleLine(skipping ? '' : raw, line, skipping || Buffer.byteLength(raw) > options.maxLineBytes);
-      skipping = false;
-      start = nl + 1;
-    }
-    carry = text.slice(start);
-    if (Buffer.byteLength(carry) > options.maxLineBytes) {
+  try {
+    let line = 0;
+    let carry = '';
+    let skipping = false; // inside an oversized line, discarding until its newline
+    const decoder = new TextDecoder('utf-8');
+    for await (const piece of body) {
+      const text = carry + (typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true }));
       carry = '';
-      skipping = true;
+      let start = 0;
+      for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
+        line += 1;
+        const raw = text.slice(start, nl);
+        await handleLine(skipping ? '' : raw, line, skipping || Buffer.byteLength(raw) > options.maxLineBytes);
+        skipping = false;
+        start = nl + 1;
+      }
+      carry = text.slice(start);
+      if (Buffer.byteLength(carry) > options.maxLineBytes) {
+        carry = '';
+        skipping = true;
+      }
     }
-  }
-  carry += decoder.decode();
-  if (skipping || carry.length > 0) {
-    line += 1;
-    await handleLine(skipping ? '' : carry, line, skipping);
+    carry += decoder.decode();
+    if (skipping || carry.length > 0) {
+      line += 1;
+      await handleLine(skipping ? '' : carry, line, skipping);
+    }
+  } catch (error) {
+    // The body broke off: let the chunk in flight commit and be answered, then say so.
+    await inflight.catch(() => undefined);
+    throw error;
   }
   if (chunk.length > 0) await flush();
+  await inflight;
   return summary;
 }
