@@ -4,3 +4,4 @@ export * from './ids.js';
 export * from './source-record.js';
 export * from './identifiers.js';
 export * from './canonical-json.js';
+export * from './prng.js';

@@ -4,7 +4,7 @@ import type { ErrorRates } from './error-rates.js';
 import type { Household, TruePerson } from './household.js';
 import { corruptCheckDigit, malformedPostcode } from './identifiers.js';
 import { NICKNAMES } from './names.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '@joinedup/core';
 
 /** Which agencies know a person, and with what needs. Health knows almost everyone (GP registration). */
 export function agenciesKnowing(p: TruePerson, h: Household, rng: Rng): string[] {

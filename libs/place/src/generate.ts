@@ -3,7 +3,7 @@ import { NORTHMOOR_AGENCIES, type PlaceAgency, placeWorkers, type PlaceWorker } 
 import { agenciesKnowing, agencyRecord } from './agency-view.js';
 import { DEFAULT_ERROR_RATES, type ErrorRates } from './error-rates.js';
 import { HouseholdFactory } from './household.js';
-import { Rng } from './prng.js';
+import { Rng } from '@joinedup/core';
 
 export interface PlaceOptions {
   seed: number;

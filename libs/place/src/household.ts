@@ -1,7 +1,7 @@
 import type { HouseholdRole, RecordAddress } from '@joinedup/core';
 import { nhsNumber, niNumber, postcode, upn, uprn } from './identifiers.js';
 import { FEMALE_NAMES, MALE_NAMES, SURNAME_TABLE } from './names.js';
-import { type Rng, weighted } from './prng.js';
+import { type Rng, weighted } from '@joinedup/core';
 
 export interface TruePerson {
   personId: string;

@@ -1,4 +1,4 @@
-import type { Rng } from './prng.js';
+import type { Rng } from '@joinedup/core';
 
 /** A valid NHS number (modulus 11 check digit); numbers whose check would be 10 are skipped, as the NHS does. */
 export function nhsNumber(rng: Rng): string {

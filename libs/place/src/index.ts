@@ -2,4 +2,4 @@ export * from './agencies.js';
 export * from './csv.js';
 export * from './error-rates.js';
 export * from './generate.js';
-export { Rng } from './prng.js';
+

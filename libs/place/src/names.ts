@@ -1,4 +1,4 @@
-import { weighted } from './prng.js';
+import { weighted } from '@joinedup/core';
 
 /**
  * UK-plausible name frequency lists, compact: common names weigh more, and the tail holds rare names,

@@ -1,0 +1,70 @@
+import { COMPARISONS, prepareRecord, type LinkageRecord } from '@joinedup/linkage';
+import { areNicknames } from './nicknames.js';
+import { pairLevels } from './scoring.js';
+import { damerauLevenshtein, jaroWinkler } from './string-metrics.js';
+
+const base: LinkageRecord = {
+  id: 'a',
+  source: 's',
+  given: 'William',
+  family: 'Okafor',
+  birthDate: '1980-03-09',
+  postcode: 'LS1 4AP',
+};
+const level = (name: string, a: Partial<LinkageRecord>, b: Partial<LinkageRecord>) =>
+  COMPARISONS[name]!.compare(prepareRecord({ ...base, ...a }), prepareRecord({ ...base, id: 'b', ...b }));
+
+describe('string metrics', () => {
+  it('Jaro-Winkler and Damerau-Levenshtein give the textbook values', () => {
+    expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.961, 3);
+    expect(jaroWinkler('dwayne', 'duane')).toBeCloseTo(0.84, 2);
+    expect(damerauLevenshtein('ca', 'ac')).toBe(1);
+    expect(damerauLevenshtein('kitten', 'sitting')).toBe(3);
+  });
+});
+
+describe('comparison levels', () => {
+  it('given name: exact, nickname, typo, sounds alike, different', () => {
+    expect(level('given', {}, {})).toBe(0);
+    expect(areNicknames('william', 'bill')).toBe(true);
+    expect(level('given', {}, { given: 'Bill' })).toBe(1);
+    expect(level('given', {}, { given: 'Liam' })).toBe(1);
+    expect(level('given', {}, { given: 'Wiliam' })).toBe(2);
+    expect(level('given', { given: 'Stephen' }, { given: 'Steven' })).toBeLessThanOrEqual(3);
+    expect(level('given', {}, { given: 'Priya' })).toBe(4);
+    expect(level('given', {}, { given: undefined })).toBe(-1);
+  });
+
+  it('family name: exact, typo, shared part or previous name, different', () => {
+    expect(level('family', {}, { family: 'Okafr' })).toBe(1);
+    expect(level('family', { family: 'Okafor-Smith' }, { family: 'Smith' })).toBe(2);
+    expect(level('family', { family: 'Bright', otherFamilies: ['Okafor'] }, {})).toBe(2);
+    expect(level('family', {}, { family: 'Zielinski' })).toBe(4);
+  });
+
+  it('date of birth: exact, day and month swapped, one part, close, different', () => {
+    expect(level('dob', {}, { birthDate: '1980-09-03' })).toBe(1);
+    expect(level('dob', {}, { birthDate: '1980-03-19' })).toBe(2);
+    expect(level('dob', {}, { birthDate: '1981-03-20' })).toBe(3);
+    expect(level('dob', {}, { birthDate: '1975-11-30' })).toBe(4);
+  });
+
+  it('postcode: exact, sector, district, different', () => {
+    expect(level('postcode', {}, { postcode: 'LS1 4AX' })).toBe(1);
+    expect(level('postcode', {}, { postcode: 'LS1 9ZZ' })).toBe(2);
+    expect(level('postcode', {}, { postcode: 'M1 1AE' })).toBe(3);
+  });
+
+  it('identifiers: the same NHS number agrees, two different ones disagree', () => {
+    expect(level('nhs', { nhs: '9434765919' }, { nhs: '9434765919' })).toBe(0);
+    expect(level('nhs', { nhs: '9434765919' }, { nhs: '4010232137' })).toBe(1);
+    expect(level('nhs', { nhs: '9434765919' }, {})).toBe(-1);
+  });
+
+  it('tries given and family names the other way round', () => {
+    const a = prepareRecord(base);
+    const b = prepareRecord({ ...base, id: 'b', given: 'Okafor', family: 'William' });
+    const pl = pairLevels(a, b, ['given', 'family']);
+    expect(pl).toEqual({ levels: [0, 0], swapped: true });
+  });
+});

@@ -1,0 +1,48 @@
+import type { Prepared } from './features.js';
+
+export interface Family {
+  /** Person (cluster) indices in this family. */
+  persons: number[];
+  /** Why they were grouped, in plain words. */
+  reasons: string[];
+}
+
+/**
+ * Persons -> families: persons belong together when any agency records them in one household, or they
+ * share a current UPRN. (A shared street address alone is not enough: flats and houses in multiple
+ * occupation would merge strangers.)
+ */
+export function groupFamilies(records: readonly Prepared[], personOf: Int32Array): Family[] {
+  const persons = Math.max(-1, ...personOf) + 1;
+  const parent = Int32Array.from({ length: persons }, (_, i) => i);
+  const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x]!)));
+  const reasons = new Map<string, Set<string>>();
+  const byKey = new Map<string, number>();
+  const join = (key: string, person: number, reason: string) => {
+    const first = byKey.get(key);
+    if (first === undefined) {
+      byKey.set(key, person);
+      return;
+    }
+    const ra = find(first);
+    const rb = find(person);
+    if (ra !== rb) parent[rb] = ra;
+    reasons.set(key, (reasons.get(key) ?? new Set()).add(reason));
+  };
+  records.forEach((r, i) => {
+    if (r.householdRef) join(`household:${r.householdRef}`, personOf[i]!, `recorded in one household by ${r.source}`);
+    if (r.uprn) join(`uprn:${r.uprn}`, personOf[i]!, 'living at the same property (UPRN)');
+  });
+  const families = new Map<number, Family>();
+  for (let p = 0; p < persons; p += 1) {
+    const root = find(p);
+    const family = families.get(root) ?? { persons: [], reasons: [] };
+    family.persons.push(p);
+    families.set(root, family);
+  }
+  for (const [key, why] of reasons) {
+    const family = families.get(find(byKey.get(key)!))!;
+    for (const reason of why) if (!family.reasons.includes(reason)) family.reasons.push(reason);
+  }
+  return [...families.values()];
+}
