@@ -9,6 +9,13 @@ for arg in "$@"; do [ "$arg" = --no-demo ] && demo=0; done
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh up
+# A platform admin comes from configuration, never from code: on a first local start, make one with a
+# random password in .env (git-ignored) and say where it is.
+if [ -z "${BOOTSTRAP_ADMIN_EMAIL:-}" ] && ! grep -qs '^BOOTSTRAP_ADMIN_EMAIL=.' .env; then
+  password=$(node -e 'console.log(require("crypto").randomBytes(18).toString("base64url"))')
+  printf 'BOOTSTRAP_ADMIN_EMAIL=admin@joinedup.local\nBOOTSTRAP_ADMIN_PASSWORD=%s\n' "$password" >> .env
+  echo "start: created a platform admin in .env (admin@joinedup.local)"
+fi
 echo "start: building"
 bash scripts/build.sh
 echo "start: migrating"
@@ -34,6 +41,9 @@ cat <<MSG
     OpenAPI        http://127.0.0.1:$port/docs
     readiness      http://127.0.0.1:$port/health/ready
     worker health  http://127.0.0.1:${WORKER_PORT:-3001}/health/ready
+    platform admin $(grep '^BOOTSTRAP_ADMIN_EMAIL=' .env 2>/dev/null | cut -d= -f2) (password in .env)
+    onboard an agency and get its first token:
+      npm run -s onboard -- --agency northmoor-csc --name "Northmoor Children's Social Care" --sector children-social-care
   Ctrl-C stops both.
 
 MSG
