@@ -61,6 +61,12 @@ describe('comparison levels', () => {
     expect(level('nhs', { nhs: '9434765919' }, {})).toBe(-1);
   });
 
+  it('sex: same, different, or missing when either side does not say', () => {
+    expect(level('sex', { sex: 'female' }, { sex: 'F' })).toBe(0);
+    expect(level('sex', { sex: 'female' }, { sex: 'male' })).toBe(1);
+    expect(level('sex', { sex: 'female' }, {})).toBe(-1);
+  });
+
   it('tries given and family names the other way round', () => {
     const a = prepareRecord(base);
     const b = prepareRecord({ ...base, id: 'b', given: 'Okafor', family: 'William' });

@@ -152,6 +152,11 @@ export const COMPARISONS: Record<string, Comparison> = {
       return shared > 0 ? 2 : 3;
     },
   },
+  sex: {
+    name: 'sex',
+    levels: ['same sex', 'different sex'],
+    compare: (a, b) => (!a.sex || !b.sex ? MISSING : a.sex === b.sex ? 0 : 1),
+  },
   locality: {
     name: 'locality',
     levels: ['same town', 'town nearly the same', 'different town'],

@@ -42,6 +42,7 @@ export interface Prepared {
   email: string;
   emailLocal: string;
   householdRef: string;
+  sex: string;
 }
 
 function metaphones(name: string): string[] {
@@ -83,5 +84,6 @@ export function prepareRecord(r: LinkageRecord): Prepared {
     email,
     emailLocal: email.split('@')[0] ?? '',
     householdRef: r.householdRef ?? '',
+    sex: ['male', 'female', 'm', 'f'].includes((r.sex ?? '').toLowerCase()) ? (r.sex ?? '').toLowerCase()[0]! : '',
   };
 }
