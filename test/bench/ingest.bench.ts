@@ -9,12 +9,15 @@ import { generatePlace } from '@joinedup/place';
 import { registerAgencyClient, signIn } from '@joinedup/testing';
 import { benchDatabase, progress, startBuiltApi } from './support.js';
 
-const { values } = parseArgs({ options: { records: { type: 'string', default: '200000' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { records: { type: 'string', default: '200000' }, seed: { type: 'string', default: '1' } },
+});
 const total = Number(values.records);
 const AGENCY = 'bench-agency';
 const admin = { email: 'bench-admin@bench.invalid', password: 'bench-admin-password' };
 
-const lineOf = (i: number, record: Record<string, unknown>): string => `${JSON.stringify({ ...record, agency: AGENCY, externalId: `R-${i}` })}\n`;
+const lineOf = (i: number, record: Record<string, unknown>): string =>
+  `${JSON.stringify({ ...record, agency: AGENCY, externalId: `R-${i}` })}\n`;
 
 progress(`ingest: preparing a database and the built api`);
 const db = await benchDatabase('joinedup_bench_ingest');
@@ -25,7 +28,9 @@ const api = await startBuiltApi({
   BOOTSTRAP_ADMIN_EMAIL: admin.email,
   BOOTSTRAP_ADMIN_PASSWORD: admin.password,
 });
-const client = await registerAgencyClient(api.base, await signIn(api.base, admin.email, admin.password), { agencyId: AGENCY });
+const client = await registerAgencyClient(api.base, await signIn(api.base, admin.email, admin.password), {
+  agencyId: AGENCY,
+});
 const token = await client.getToken();
 
 progress(`ingest: streaming ${total.toLocaleString('en-GB')} records to POST /v1/records:bulk`);
@@ -49,7 +54,10 @@ const summary = await new Promise<Record<string, number>>((resolve, reject) => {
       const last = lines.at(-1);
       if (last?.startsWith('{"summary"')) resolve((JSON.parse(last) as { summary: Record<string, number> }).summary);
     });
-    res.on('end', () => tail.startsWith('{"summary"') && resolve((JSON.parse(tail) as { summary: Record<string, number> }).summary));
+    res.on(
+      'end',
+      () => tail.startsWith('{"summary"') && resolve((JSON.parse(tail) as { summary: Record<string, number> }).summary),
+    );
   });
   void (async () => {
     let i = 0;
@@ -73,7 +81,9 @@ if (summary.accepted !== total) throw new Error(`expected ${total} accepted, got
 progress(`ingest: COPY of the same rows into a scratch table (baseline)`);
 const pgClient = new pg.Client({ connectionString: db.ownerUrl });
 await pgClient.connect();
-await pgClient.query(`CREATE TABLE copy_baseline (agency_id text, external_id text, version int, content_hash text, record jsonb)`);
+await pgClient.query(
+  `CREATE TABLE copy_baseline (agency_id text, external_id text, version int, content_hash text, record jsonb)`,
+);
 const copyStarted = performance.now();
 await new Promise<void>((resolve, reject) => {
   const stream = pgClient.query(copyFrom(`COPY copy_baseline FROM STDIN WITH (FORMAT csv)`));
@@ -99,4 +109,13 @@ await pgClient.end();
 
 const recordsPerSecond = Math.round(total / seconds);
 const copyRowsPerSecond = Math.round(total / copySeconds);
-console.log(JSON.stringify({ records: total, seconds: Number(seconds.toFixed(2)), recordsPerSecond, peakRssMb, copyRowsPerSecond, ratio: Number((recordsPerSecond / copyRowsPerSecond).toFixed(3)) }));
+console.log(
+  JSON.stringify({
+    records: total,
+    seconds: Number(seconds.toFixed(2)),
+    recordsPerSecond,
+    peakRssMb,
+    copyRowsPerSecond,
+    ratio: Number((recordsPerSecond / copyRowsPerSecond).toFixed(3)),
+  }),
+);

@@ -28,7 +28,9 @@ export async function benchDatabase(name: string): Promise<{ ownerUrl: string; a
 }
 
 /** Starts the built api (dist/) as its own process, as production runs it. */
-export async function startBuiltApi(env: Record<string, string>): Promise<{ base: string; process: ChildProcess; peakRssMb(): number; stop(): Promise<void> }> {
+export async function startBuiltApi(
+  env: Record<string, string>,
+): Promise<{ base: string; process: ChildProcess; peakRssMb(): number; stop(): Promise<void> }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn('node', ['dist/apps/api/src/main.js'], {
@@ -46,7 +48,8 @@ export async function startBuiltApi(env: Record<string, string>): Promise<{ base
   return {
     base,
     process: child,
-    peakRssMb: () => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024),
+    peakRssMb: () =>
+      Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());

@@ -9,6 +9,8 @@ import { BrokerErrorFilter } from './common/broker-error.filter.js';
 import { DenyByDefaultGuard } from './auth/deny-by-default.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HealthController } from './health/health.controller.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RedisRateCounter } from './rate-limit/redis-rate-counter.js';
 import { RecordsModule } from './records/records.module.js';
 
 @Module({})
@@ -29,8 +31,11 @@ export class ApiModule {
       providers: [
         PostgresHealthIndicator,
         RedisHealthIndicator,
+        RedisRateCounter,
         { provide: APP_FILTER, useClass: BrokerErrorFilter },
         { provide: APP_GUARD, useClass: DenyByDefaultGuard },
+        // After authentication, so limits are counted per client, not per address.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
       ],
     };
   }

@@ -56,6 +56,11 @@ class EnvironmentVariables {
   @IsString()
   BOOTSTRAP_ADMIN_PASSWORD?: string;
 
+  /** Requests per minute allowed to one agency client, person or (unauthenticated) address. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 1200;
+
   /** Largest request body in bytes (single records and JSON APIs; bulk NDJSON streams are not buffered). */
   @IsInt()
   @Min(1024)
@@ -75,9 +80,10 @@ export type BrokerConfig = Readonly<{
   publicUrl: string;
   bootstrapAdmin?: { email: string; password: string };
   maxBodyBytes: number;
+  rateLimitPerMinute: number;
 }>;
 
-const NUMERIC_KEYS = new Set(['PORT', 'WORKER_PORT', 'MAX_BODY_BYTES']);
+const NUMERIC_KEYS = new Set(['PORT', 'WORKER_PORT', 'MAX_BODY_BYTES', 'RATE_LIMIT_PER_MINUTE']);
 
 /**
  * Validates the environment once and lists every problem at once.
@@ -131,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): BrokerConfi
         ? { email: vars.BOOTSTRAP_ADMIN_EMAIL, password: vars.BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,
     maxBodyBytes: vars.MAX_BODY_BYTES,
+    rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
   };
 }
 

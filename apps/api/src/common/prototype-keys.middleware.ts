@@ -18,5 +18,11 @@ export function prototypeKeyPaths(value: unknown, path = '', found: string[] = [
 export function rejectPrototypeKeys(request: Request, _response: Response, next: NextFunction): void {
   const paths = prototypeKeyPaths(request.body);
   if (paths.length === 0) return next();
-  next(new BrokerError('VALIDATION_FAILED', `request is invalid: ${paths.join(', ')}`, paths.map((field) => ({ field, reason: 'is not allowed' }))));
+  next(
+    new BrokerError(
+      'VALIDATION_FAILED',
+      `request is invalid: ${paths.join(', ')}`,
+      paths.map((field) => ({ field, reason: 'is not allowed' })),
+    ),
+  );
 }
