@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`: installs what is missing, makes PostgreSQL and Redis available, migrates, builds,
 # and runs the api and the worker in the foreground. Ctrl-C stops both.
-#   npm start -- --no-demo    start without loading the demo place
 set -euo pipefail
 cd "$(dirname "$0")/.."
-demo=1
-for arg in "$@"; do [ "$arg" = --no-demo ] && demo=0; done
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh up
@@ -33,7 +30,6 @@ for _ in $(seq 1 60); do
   curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
   sleep 0.5
 done
-if [ "$demo" = 1 ] && [ -f dist/scripts/demo.js ]; then node dist/scripts/demo.js & pids+=($!); fi
 cat <<MSG
 
   Joined-up is running.
