@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
- * Row-level security context. Agency-owned tables carry a policy (see `agencyIsolationPolicySql`) that
+ * Row-level security context. Agency-owned tables carry a policy (see the Isolate*ByAgency migrations) that
  * shows a row only when `joinedup.agency_id` names its agency, or when the transaction runs in the
  * system scope (the token endpoint looking up a client, the worker's linkage). The settings are
  * transaction-local (`set_config(..., true)`), so a pooled connection never carries them over, and a
@@ -31,15 +31,6 @@ export async function withSystemScope<T>(
     await manager.query(`SELECT set_config('${SCOPE_SETTING}', 'system', true)`);
     return work(manager);
   });
-}
-
-/** SQL for a migration: enable RLS on an agency-owned table with the isolation policy. */
-export function agencyIsolationPolicySql(table: string, agencyColumn = 'agency_id'): string[] {
-  const visible = `(${agencyColumn} = current_setting('${AGENCY_SETTING}', true) OR current_setting('${SCOPE_SETTING}', true) = 'system')`;
-  return [
-    `ALTER TABLE "${table}" ENABLE ROW LEVEL SECURITY`,
-    `CREATE POLICY "${table}_agency_isolation" ON "${table}" USING ${visible} WITH CHECK ${visible}`,
-  ];
 }
 
 /**
