@@ -2,8 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Row-level security on the intake tables: the second line behind agency-scoped repositories.
- * Hand-written: TypeORM does not generate policies. The policy text is frozen here on purpose
- *.
+ * Hand-written: TypeORM does not generate policies. The policy text is frozen here on purpose.
  */
 const TABLES = ['source_record', 'record_change', 'intake_request'];
 const VISIBLE = `(agency_id = current_setting('joinedup.agency_id', true) OR current_setting('joinedup.scope', true) = 'system')`;
