@@ -5,7 +5,7 @@ import { newId } from '@joinedup/core';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { RecordIntakeService } from '../records/record-intake.service.js';
-import { requireAgency, today } from '../records/records.controller.js';
+import { requireAgency, today } from '../records/calling-agency.js';
 import { FhirErrorFilter, FhirOutcomeError } from './fhir-error.filter.js';
 import { mapPersonResource, type MappedResource, rolesOf } from './fhir-patient.mapper.js';
 import { fieldIssues, operationOutcome, type OperationOutcome } from './operation-outcome.js';

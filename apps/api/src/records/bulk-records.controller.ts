@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { type LineResult, RecordIntakeService } from './record-intake.service.js';
-import { requireAgency, today } from './records.controller.js';
+import { requireAgency, today } from './calling-agency.js';
 import { ingestBulk } from './usecases/ingest-bulk.usecase.js';
 
 /** Answers kept for an Idempotency-Key replay: every line that was not plainly accepted, up to this many. */

@@ -5,19 +5,10 @@ import { BrokerError, canonicalJson, newId, sha256Hex } from '@joinedup/core';
 import { IntakeRequestRepository, RecordChangeRepository } from '@joinedup/persistence';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
-import { agencyOf, type Principal } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
+import { requireAgency, today } from './calling-agency.js';
 import { RecordIntakeService } from './record-intake.service.js';
 import { PageQuery } from './page.query.js';
-
-export function requireAgency(principal: Principal): string {
-  const agency = agencyOf(principal);
-  if (!agency) throw new BrokerError('FORBIDDEN', 'records belong to agencies: call with an agency token');
-  return agency;
-}
-
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
 
 /** Single-record intake, reads and the change feed. Bulk NDJSON is in bulk-records.controller.ts. */
 @ApiTags('records')
