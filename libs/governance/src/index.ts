@@ -1,0 +1,6 @@
+export * from './agreement.js';
+export * from './agreement-lifecycle.js';
+export * from './agreement-validation.js';
+export * from './consent.js';
+export * from './governance-engine.js';
+export * from './lawful-basis.js';
