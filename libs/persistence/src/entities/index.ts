@@ -1,5 +1,6 @@
 import { AgencyEntity } from './agency.entity.js';
 import { ApiClientEntity } from './api-client.entity.js';
+import { AuditCheckpointEntity } from './audit-checkpoint.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { BrokerSigningKeyEntity } from './broker-signing-key.entity.js';
 import { IntakeRequestEntity } from './intake-request.entity.js';
@@ -12,6 +13,7 @@ import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
 export {
   AgencyEntity,
   ApiClientEntity,
+  AuditCheckpointEntity,
   AuditEventEntity,
   BrokerSigningKeyEntity,
   IntakeRequestEntity,
@@ -30,6 +32,7 @@ export const ENTITIES = [
   RecordChangeEntity,
   IntakeRequestEntity,
   AuditEventEntity,
+  AuditCheckpointEntity,
   AgencyEntity,
   ApiClientEntity,
   PersonEntity,

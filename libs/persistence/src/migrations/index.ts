@@ -7,6 +7,8 @@ import { CreateAuditEvents1795531547121 } from './1795531547121-CreateAuditEvent
 import { MakeAuditAppendOnly1795531562118 } from './1795531562118-MakeAuditAppendOnly.js';
 import { CreateRegistry1795531805244 } from './1795531805244-CreateRegistry.js';
 import { IsolateRegistryByAgency1795531812439 } from './1795531812439-IsolateRegistryByAgency.js';
+import { CreateAuditCheckpoints1795543264767 } from './1795543264767-CreateAuditCheckpoints.js';
+import { MakeAuditCheckpointsAppendOnly1795543265767 } from './1795543265767-MakeAuditCheckpointsAppendOnly.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   MakeAuditAppendOnly1795531562118,
   CreateRegistry1795531805244,
   IsolateRegistryByAgency1795531812439,
+  CreateAuditCheckpoints1795543264767,
+  MakeAuditCheckpointsAppendOnly1795543265767,
 ];
