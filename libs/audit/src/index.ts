@@ -1,1 +1,6 @@
 export * from './hash-chain.js';
+export * from './audit-writer.js';
+export * from './audit-store.js';
+export * from './checkpoint.js';
+export * from './audit-verifier.js';
+export * from './audit-export.js';
