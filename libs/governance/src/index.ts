@@ -4,3 +4,4 @@ export * from './agreement-validation.js';
 export * from './consent.js';
 export * from './governance-engine.js';
 export * from './lawful-basis.js';
+export * from './simulate.js';
