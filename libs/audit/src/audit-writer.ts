@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { BrokerError, newId } from '@joinedup/core';
-import { AUDIT_EVENT_COLUMNS, ROW_CASTS, rowValues } from './audit-event-row.js';
+import { INSERT_EVENTS_SQL, insertEventsParams } from './audit-event-row.js';
 import { readChainHead } from './audit-store.js';
 import {
   auditHash,
@@ -34,8 +34,6 @@ export const AUDIT_CHAIN_LOCK = `hashtext('joinedup.audit_chain')`;
 
 const ACTOR_KINDS: ReadonlySet<string> = new Set(['agency-client', 'person', 'system']);
 const MAX_DETAILS_BYTES = 16_384;
-/** 13 columns a row; PostgreSQL takes at most 65,535 parameters a statement. */
-const ROWS_PER_INSERT = 5000;
 
 function invalid(message: string): never {
   throw new BrokerError('VALIDATION_FAILED', `audit event: ${message}`);
@@ -86,7 +84,7 @@ export class AuditWriter {
     return event!;
   }
 
-  /** One lock, one read of the head and one multi-row insert (per 5,000 events) for the whole batch. */
+  /** One lock, one read of the head and one multi-row insert for the whole batch. */
   async appendMany(manager: EntityManager, inputs: AuditEventInput[]): Promise<ChainedAuditEvent[]> {
     if (inputs.length === 0) return [];
     if (!manager.queryRunner?.isTransactionActive)
@@ -103,22 +101,7 @@ export class AuditWriter {
       head = { seq, hash: chained.hash };
       return chained;
     });
-    for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
-      await insertRows(manager, events.slice(start, start + ROWS_PER_INSERT));
-    }
+    await manager.query(INSERT_EVENTS_SQL, insertEventsParams(events));
     return events;
   }
-}
-
-async function insertRows(manager: EntityManager, events: ChainedAuditEvent[]): Promise<void> {
-  const params: unknown[] = [];
-  const tuples = events.map((event) => {
-    const values = rowValues(event);
-    const placeholders = values.map((value, i) => {
-      params.push(value);
-      return `$${params.length}::${ROW_CASTS[i]}`;
-    });
-    return `(${placeholders.join(', ')})`;
-  });
-  await manager.query(`INSERT INTO audit_event (${AUDIT_EVENT_COLUMNS}) VALUES ${tuples.join(', ')}`, params);
 }

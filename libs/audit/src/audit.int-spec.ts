@@ -22,6 +22,13 @@ const writer = new AuditWriter();
 const clock = fixedClock('2026-11-01T09:00:00.000Z');
 
 function input(i: number, agency = 'agency-a'): AuditEventInput {
+  // Every tenth is a system event with nothing optional, so nulls and empty arrays round-trip too.
+  if (i % 10 === 1)
+    return {
+      type: 'agreement-activated',
+      actor: { kind: 'system', id: 'worker' },
+      at: new Date(Date.UTC(2026, 10, 1, 9) + i * 1000),
+    };
   return {
     type: 'disclosure',
     actor: { kind: 'agency-client', id: `client-${agency}`, agency },
