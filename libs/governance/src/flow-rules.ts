@@ -35,20 +35,26 @@ export function flowCandidates(a: Agreement): FlowCandidate[] {
   const override = a.consentRule === 'safeguarding-override' ? a.override : undefined;
   // An override without a justification is no override at all.
   const overrideUntilMs = override && override.justification.trim() !== '' ? override.expiresAt.getTime() : -Infinity;
-  return a.flows.flatMap((flow) =>
-    a.purposes.map((purpose) => ({
+  const validFromMs = a.validFrom.getTime();
+  const validToMs = a.validTo.getTime();
+  const reviewMs = a.reviewDate.getTime();
+  return a.flows.flatMap((flow) => {
+    // Shared by every purpose of the flow: the index holds one candidate per (purpose, flow).
+    const categories = new Set(flow.categories);
+    const conditionGaps = gaps(flow);
+    return a.purposes.map((purpose) => ({
       agreement: a,
       flow,
       purpose,
       label,
-      categories: new Set(flow.categories),
-      conditionGaps: gaps(flow),
-      validFromMs: a.validFrom.getTime(),
-      validToMs: a.validTo.getTime(),
-      reviewMs: a.reviewDate.getTime(),
+      categories,
+      conditionGaps,
+      validFromMs,
+      validToMs,
+      reviewMs,
       overrideUntilMs,
-    })),
-  );
+    }));
+  });
 }
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);

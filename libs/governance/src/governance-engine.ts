@@ -1,7 +1,8 @@
 import type { DataCategory } from '@joinedup/core';
 import { agreementRef, type Agreement, type AgreementRef, type Purpose } from './agreement.js';
+import { AgreementIndex } from './agreement-index.js';
 import { ConsentRegister, type ConsentRecord } from './consent.js';
-import { Stage, evaluateCandidate, flowCandidates, type Evaluation, type FlowCandidate } from './flow-rules.js';
+import { Stage, evaluateCandidate, type Evaluation } from './flow-rules.js';
 
 export interface DecisionRequest {
   purpose: Purpose;
@@ -29,9 +30,6 @@ export interface Decision {
   consentRef: string | null;
 }
 
-const keyOf = (purpose: string, from: string, to: string): string => `${purpose}\u0000${from}\u0000${to}`;
-const pairOf = (from: string, to: string): string => `${from}\u0000${to}`;
-
 /** Better evaluations first; agreement id breaks ties so the answer never depends on input order. */
 function better(x: Evaluation, y: Evaluation): number {
   const ax = x.candidate.agreement.id;
@@ -41,59 +39,35 @@ function better(x: Evaluation, y: Evaluation): number {
 
 /**
  * Agreements and consent indexed for decisions. Immutable: `withAgreements` and `withConsents` return
- * a new engine, so a decision always runs against one consistent snapshot. Only the latest version
- * of each agreement is indexed; earlier versions are history.
+ * a new engine, so a decision always runs against one consistent snapshot. Decisions use the latest
+ * version of each agreement; earlier versions are history.
  */
 export class GovernanceEngine {
   private constructor(
-    private readonly latest: ReadonlyMap<string, Agreement>,
-    private readonly byKey: ReadonlyMap<string, readonly FlowCandidate[]>,
-    /** purposes covered per direction, to explain a deny in terms an IG officer can act on */
-    private readonly purposesByPair: ReadonlyMap<string, ReadonlySet<string>>,
+    private readonly agreements: AgreementIndex,
     private readonly consents: ConsentRegister,
   ) {}
 
   static create(agreements: readonly Agreement[], consents: readonly ConsentRecord[] = []): GovernanceEngine {
-    return GovernanceEngine.build(latestVersions(new Map(), agreements), ConsentRegister.of(consents));
-  }
-
-  private static build(latest: Map<string, Agreement>, consents: ConsentRegister): GovernanceEngine {
-    const byKey = new Map<string, FlowCandidate[]>();
-    const purposesByPair = new Map<string, Set<string>>();
-    const ids = [...latest.keys()].sort();
-    for (const id of ids) {
-      const a = latest.get(id)!;
-      // Every status is indexed: only active ones allow, but the others explain a deny.
-      for (const c of flowCandidates(a)) {
-        const key = keyOf(c.purpose, c.flow.from, c.flow.to);
-        const list = byKey.get(key);
-        if (list) list.push(c);
-        else byKey.set(key, [c]);
-        const pair = pairOf(c.flow.from, c.flow.to);
-        const purposes = purposesByPair.get(pair) ?? new Set<string>();
-        purposes.add(c.purpose);
-        purposesByPair.set(pair, purposes);
-      }
-    }
-    return new GovernanceEngine(latest, byKey, purposesByPair, consents);
+    return new GovernanceEngine(AgreementIndex.of(agreements), ConsentRegister.of(consents));
   }
 
   /** A new engine with these agreement versions replacing older versions of the same ids. */
   withAgreements(versions: readonly Agreement[]): GovernanceEngine {
-    return GovernanceEngine.build(latestVersions(new Map(this.latest), versions), this.consents);
+    return new GovernanceEngine(this.agreements.with(versions), this.consents);
   }
 
   /** A new engine with these consent records added; the agreement index is shared, not rebuilt. */
   withConsents(records: readonly ConsentRecord[]): GovernanceEngine {
-    return new GovernanceEngine(this.latest, this.byKey, this.purposesByPair, this.consents.with(records));
+    return new GovernanceEngine(this.agreements, this.consents.with(records));
   }
 
   agreement(id: string): Agreement | undefined {
-    return this.latest.get(id);
+    return this.agreements.agreement(id);
   }
 
   get agreementCount(): number {
-    return this.latest.size;
+    return this.agreements.size;
   }
 
   /** Default deny: data moves only when an agreement in force covers it and its consent rule is met. */
@@ -105,7 +79,7 @@ export class GovernanceEngine {
     }
     if (requested.length === 0) return deny(['No data categories were requested.'], null, requested);
 
-    const candidates = this.byKey.get(keyOf(purpose, from, to));
+    const candidates = this.agreements.candidates(purpose, from, to);
     if (!candidates) return deny(this.noAgreementReasons(purpose, from, to), null, requested);
 
     const t = at.getTime();
@@ -142,12 +116,11 @@ export class GovernanceEngine {
 
   private noAgreementReasons(purpose: string, from: string, to: string): string[] {
     const reasons = [`No agreement lets ${from} share with ${to} for ${purpose}.`];
-    if (this.byKey.has(keyOf(purpose, to, from))) {
+    if (this.agreements.candidates(purpose, to, from)) {
       reasons.push(`An agreement covers ${to} -> ${from} for ${purpose}, but not this direction.`);
     }
-    const others = this.purposesByPair.get(pairOf(from, to));
-    if (others)
-      reasons.push(`Agreements from ${from} to ${to} cover other purposes: ${[...others].sort().join(', ')}.`);
+    const others = this.agreements.purposesBetween(from, to);
+    if (others.length > 0) reasons.push(`Agreements from ${from} to ${to} cover other purposes: ${others.join(', ')}.`);
     return reasons;
   }
 }
@@ -159,14 +132,6 @@ function allow(categories: DataCategory[], reasons: string[]): Decision {
 /** On a deny everything requested is withheld. */
 function deny(reasons: string[], agreement: AgreementRef | null, withheld: DataCategory[]): Decision {
   return { decision: 'deny', categories: [], withheld, fields: null, reasons, agreement, consentRef: null };
-}
-
-function latestVersions(into: Map<string, Agreement>, agreements: readonly Agreement[]): Map<string, Agreement> {
-  for (const a of agreements) {
-    const known = into.get(a.id);
-    if (!known || known.version < a.version) into.set(a.id, a);
-  }
-  return into;
 }
 
 /** Builds the decision index once from the register of agreements and consent records. */
