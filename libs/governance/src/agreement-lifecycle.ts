@@ -73,6 +73,7 @@ export function editDraft(a: Agreement, changes: Partial<AgreementContent>, by: 
 /** Throws VALIDATION_FAILED with every problem listed in details.problems. */
 export function submitForApproval(a: Agreement, by: Actor, at: Date): Agreement {
   expectStatus(a, 'submit', 'draft');
+  expectIgOfficer(by, 'submit');
   expectParty(a, by, 'submit');
   assertValidAgreement(a);
   return next(a, by, at, 'submitted for approval', { status: 'awaiting-approval' });

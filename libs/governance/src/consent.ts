@@ -20,6 +20,31 @@ export interface ConsentRecord {
   expiresAt?: Date;
 }
 
+const blank = (s: unknown): boolean => typeof s !== 'string' || s.trim() === '';
+const isDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
+
+/** Every problem with a consent record before it is stored, in plain English; empty means valid. */
+export function consentRecordProblems(r: ConsentRecord): string[] {
+  const problems: string[] = [];
+  if (blank(r.id)) problems.push('The consent record needs an id.');
+  if (blank(r.subject)) problems.push('Say whose consent this is.');
+  if (blank(r.purpose)) problems.push('Say which purpose the consent is for.');
+  if (!(CONSENT_STATES as readonly string[]).includes(r.state)) {
+    problems.push(`Consent state must be one of ${CONSENT_STATES.join(', ')}.`);
+  }
+  if (r.scope !== 'all' && (r.scope.length === 0 || r.scope.some(blank))) {
+    problems.push('Scope must be "all" or a list of agencies.');
+  }
+  if (blank(r.recordedBy)) problems.push('Say who recorded the consent.');
+  // Consent without evidence cannot be shown to the ICO, so it cannot be relied on.
+  if (blank(r.evidenceRef)) problems.push('Give a reference to the evidence of consent.');
+  if (!isDate(r.at)) problems.push('at must be a date.');
+  if (r.expiresAt !== undefined && (!isDate(r.expiresAt) || (isDate(r.at) && r.expiresAt <= r.at))) {
+    problems.push('expiresAt, when given, must be a date after at.');
+  }
+  return problems;
+}
+
 /** What the consent register says for one subject, purpose and receiving agency at one moment. */
 export type ConsentFinding =
   { state: 'none' } | { state: ConsentState; record: ConsentRecord } | { state: 'expired'; record: ConsentRecord };
