@@ -107,11 +107,11 @@ export class GovernanceEngine {
     }
     const reasons = all.length === 1 ? chosen.reasons : all.sort(better).flatMap((e) => e.reasons);
     const ref = chosen.stage === Stage.NotInForce ? null : agreementRef(chosen.candidate.agreement);
-    return deny(
-      [`No agreement in force lets ${from} share this with ${to} for ${purpose}.`, ...reasons],
-      ref,
-      requested,
-    );
+    const lead =
+      chosen.stage === Stage.NotInForce
+        ? `No agreement in force lets ${from} share with ${to} for ${purpose}.`
+        : `${from} may not share this with ${to} for ${purpose}.`;
+    return deny([lead, ...reasons], ref, requested);
   }
 
   private noAgreementReasons(purpose: string, from: string, to: string): string[] {
