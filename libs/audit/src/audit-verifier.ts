@@ -65,7 +65,7 @@ export function withCheckpoints(chain: ChainVerification, checkpoints: Checkpoin
 /**
  * Verifies the audit chain in PostgreSQL from the genesis, streaming in seq order a page at a time, and
  * checks it against the latest signed checkpoint (which covers everything before it, hash by hash).
- * Events appended while it runs are verified too, up to where the last page ends.
+ * It reads up to the head as it was when it started; events appended meanwhile wait for the next run.
  */
 export class AuditVerifier {
   constructor(private readonly db: Queryable) {}

@@ -77,6 +77,11 @@ function fieldsOf(input: AuditEventInput, seq: number): AuditEventFields {
  * Appends to the audit chain inside the caller's transaction, so an audit event commits or rolls back
  * with the change it records. The chain lock is held until that transaction ends: append last, just
  * before commit, to keep the serialised part short.
+ *
+ * The head is read in its own statement after the lock is granted, so under READ COMMITTED (the
+ * default) it sees the last committed append. A REPEATABLE READ transaction that has already run a
+ * query keeps its older snapshot: its append then fails on the seq primary key rather than fork the
+ * chain, so such callers retry or append from a READ COMMITTED transaction.
  */
 export class AuditWriter {
   async append(manager: EntityManager, input: AuditEventInput): Promise<ChainedAuditEvent> {

@@ -159,6 +159,18 @@ describe('audit chain on PostgreSQL', () => {
     ).rejects.toThrow(/subjects must be ids/);
   });
 
+  it('keeps checkpoints append-only: no UPDATE or DELETE by the app role, and none by the owner', async () => {
+    await expect(dataSource.query(`UPDATE audit_checkpoint SET seq = 1`)).rejects.toThrow(/permission denied/);
+    await expect(dataSource.query(`DELETE FROM audit_checkpoint`)).rejects.toThrow(/permission denied/);
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    try {
+      await expect(owner.query(`DELETE FROM audit_checkpoint`)).rejects.toThrow(/append-only: DELETE refused/);
+    } finally {
+      await owner.end();
+    }
+  });
+
   it('keeps the chain valid under concurrent appends from two connections', async () => {
     const second = createDataSource(db.appUrl);
     await second.initialize();

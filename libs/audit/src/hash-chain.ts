@@ -176,7 +176,8 @@ export async function verifyChain(events: Events, options: VerifyChainOptions = 
     checked += 1;
     if (checked % every === 0) options.onProgress?.(checked);
   }
-  const lastAnchor = Math.max(0, ...anchors.keys());
+  let lastAnchor = 0;
+  for (const seq of anchors.keys()) lastAnchor = Math.max(lastAnchor, seq);
   const reached = head?.seq ?? 0;
   if (lastAnchor > reached)
     return broken(reached + 1, 'truncated', `the chain ends at seq ${reached}; a checkpoint signed seq ${lastAnchor}`);
