@@ -58,46 +58,53 @@ function report(result: AuditVerification): void {
   process.exitCode = ok ? 0 : 1;
 }
 
-switch (command) {
-  case 'verify': {
-    if (values.file) {
-      progress(`verifying the export ${values.file}`);
-      const input = values.file === '-' ? process.stdin : createReadStream(values.file);
-      const lines = createInterface({ input, crlfDelay: Infinity });
-      report(await verifyAuditExport(lines, { jwks, onProgress }));
-    } else {
-      progress(`verifying the database chain, ${pageSize.toLocaleString('en-GB')} events a page`);
-      report(await withDatabase((ds) => new AuditVerifier(ds).verify({ pageSize, jwks, onProgress })));
+async function main(): Promise<void> {
+  switch (command) {
+    case 'verify': {
+      if (values.file) {
+        progress(`verifying the export ${values.file}`);
+        const input = values.file === '-' ? process.stdin : createReadStream(values.file);
+        const lines = createInterface({ input, crlfDelay: Infinity });
+        report(await verifyAuditExport(lines, { jwks, onProgress }));
+      } else {
+        progress(`verifying the database chain, ${pageSize.toLocaleString('en-GB')} events a page`);
+        report(await withDatabase((ds) => new AuditVerifier(ds).verify({ pageSize, jwks, onProgress })));
+      }
+      break;
     }
-    break;
+    case 'export': {
+      await withDatabase(async (ds) => {
+        const lines = Readable.from(exportAuditLines(ds, { exportedAt: systemClock.now(), pageSize }));
+        await pipeline(lines, values.out ? createWriteStream(values.out) : process.stdout);
+      });
+      progress(`exported in ${seconds()} s`);
+      break;
+    }
+    case 'checkpoint': {
+      // Operators' fallback until a scheduled job signs checkpoints: signs with the active broker key.
+      const outcome = await withDatabase(async (ds) => {
+        const signer: CheckpointSigner = {
+          signingKey: async () => {
+            const [row] = (await ds.query(
+              `SELECT kid, alg, private_jwk FROM broker_signing_key WHERE status = 'active' ORDER BY created_at DESC LIMIT 1`,
+            )) as Array<{ kid: string; alg: string; private_jwk: JWK }>;
+            if (!row) throw new Error('the broker has no active signing key (start the api once)');
+            return { kid: row.kid, key: await importJWK(row.private_jwk, row.alg) };
+          },
+        };
+        return createCheckpoint(ds, signer, systemClock);
+      });
+      console.log(JSON.stringify(outcome));
+      process.exitCode = outcome.status === 'refused' ? 1 : 0;
+      break;
+    }
+    default:
+      console.error(usage);
+      process.exitCode = 2;
   }
-  case 'export': {
-    await withDatabase(async (ds) => {
-      const lines = Readable.from(exportAuditLines(ds, { exportedAt: systemClock.now(), pageSize }));
-      await pipeline(lines, values.out ? createWriteStream(values.out) : process.stdout);
-    });
-    progress(`exported in ${seconds()} s`);
-    break;
-  }
-  case 'checkpoint': {
-    // Operators' fallback until a scheduled job signs checkpoints: signs with the active broker key.
-    const outcome = await withDatabase(async (ds) => {
-      const signer: CheckpointSigner = {
-        signingKey: async () => {
-          const [row] = (await ds.query(
-            `SELECT kid, alg, private_jwk FROM broker_signing_key WHERE status = 'active' ORDER BY created_at DESC LIMIT 1`,
-          )) as Array<{ kid: string; alg: string; private_jwk: JWK }>;
-          if (!row) throw new Error('the broker has no active signing key (start the api once)');
-          return { kid: row.kid, key: await importJWK(row.private_jwk, row.alg) };
-        },
-      };
-      return createCheckpoint(ds, signer, systemClock);
-    });
-    console.log(JSON.stringify(outcome));
-    process.exitCode = outcome.status === 'refused' ? 1 : 0;
-    break;
-  }
-  default:
-    console.error(usage);
-    process.exitCode = 2;
 }
+
+main().catch((error: unknown) => {
+  progress(`error: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 2;
+});
