@@ -69,7 +69,13 @@ export async function setupDatabase(ownerUrl: string, appUrl: string): Promise<S
 }
 
 /** Tables the app may only read and append to; a trigger in their migration refuses the rest too. */
-export const APPEND_ONLY_TABLES: readonly string[] = ['audit_event', 'audit_checkpoint'];
+export const APPEND_ONLY_TABLES: readonly string[] = [
+  'audit_event',
+  'audit_checkpoint',
+  'agreement_version',
+  'consent_record',
+  'governance_decision',
+];
 
 async function grantAppRole(query: (sql: string) => Promise<unknown>, database: string, role: string): Promise<void> {
   const r = quoteIdent(role);

@@ -1,8 +1,11 @@
 import { AgencyEntity } from './agency.entity.js';
+import { AgreementVersionEntity } from './agreement-version.entity.js';
 import { ApiClientEntity } from './api-client.entity.js';
 import { AuditCheckpointEntity } from './audit-checkpoint.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { BrokerSigningKeyEntity } from './broker-signing-key.entity.js';
+import { ConsentRecordEntity } from './consent-record.entity.js';
+import { GovernanceDecisionEntity } from './governance-decision.entity.js';
 import { IntakeRequestEntity } from './intake-request.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
 import { PersonEntity } from './person.entity.js';
@@ -12,10 +15,13 @@ import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
 
 export {
   AgencyEntity,
+  AgreementVersionEntity,
   ApiClientEntity,
   AuditCheckpointEntity,
   AuditEventEntity,
   BrokerSigningKeyEntity,
+  ConsentRecordEntity,
+  GovernanceDecisionEntity,
   IntakeRequestEntity,
   OutboxEventEntity,
   PersonEntity,
@@ -38,4 +44,7 @@ export const ENTITIES = [
   PersonEntity,
   WebhookEndpointEntity,
   BrokerSigningKeyEntity,
+  AgreementVersionEntity,
+  ConsentRecordEntity,
+  GovernanceDecisionEntity,
 ];

@@ -9,6 +9,10 @@ import { CreateRegistry1795531805244 } from './1795531805244-CreateRegistry.js';
 import { IsolateRegistryByAgency1795531812439 } from './1795531812439-IsolateRegistryByAgency.js';
 import { CreateAuditCheckpoints1795543264767 } from './1795543264767-CreateAuditCheckpoints.js';
 import { MakeAuditCheckpointsAppendOnly1795543265767 } from './1795543265767-MakeAuditCheckpointsAppendOnly.js';
+import { CreateGovernanceRegister1795544587048 } from './1795544587048-CreateGovernanceRegister.js';
+import { IsolateGovernanceByAgency1795544588048 } from './1795544588048-IsolateGovernanceByAgency.js';
+import { MakeGovernanceAppendOnly1795544589048 } from './1795544589048-MakeGovernanceAppendOnly.js';
+import { NotifyGovernanceChanges1795544590048 } from './1795544590048-NotifyGovernanceChanges.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -21,4 +25,8 @@ export const MIGRATIONS = [
   IsolateRegistryByAgency1795531812439,
   CreateAuditCheckpoints1795543264767,
   MakeAuditCheckpointsAppendOnly1795543265767,
+  CreateGovernanceRegister1795544587048,
+  IsolateGovernanceByAgency1795544588048,
+  MakeGovernanceAppendOnly1795544589048,
+  NotifyGovernanceChanges1795544590048,
 ];
