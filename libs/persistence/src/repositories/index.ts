@@ -2,3 +2,4 @@ export * from './source-record.repository.js';
 export * from './record-change.repository.js';
 export * from './intake-request.repository.js';
 export * from './registry.repository.js';
+export * from './governance/index.js';
