@@ -8,6 +8,7 @@ import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
 import { BrokerErrorFilter } from './common/broker-error.filter.js';
 import { DenyByDefaultGuard } from './auth/deny-by-default.guard.js';
 import { AuthModule } from './auth/auth.module.js';
+import { GovernanceModule } from './governance/governance.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RedisRateCounter } from './rate-limit/redis-rate-counter.js';
@@ -26,6 +27,7 @@ export class ApiModule {
         TerminusModule.forRoot({ logger: false }),
         AuthModule,
         RecordsModule,
+        GovernanceModule,
       ],
       controllers: [HealthController],
       providers: [
