@@ -1,1 +1,2 @@
 export * from './standard-webhooks.js';
+export * from './url-safety.js';
