@@ -7,6 +7,7 @@ import { DatabaseModule, PostgresHealthIndicator } from '@joinedup/persistence';
 import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
 import { BrokerErrorFilter } from './common/broker-error.filter.js';
 import { DenyByDefaultGuard } from './auth/deny-by-default.guard.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { GovernanceModule } from './governance/governance.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -25,6 +26,7 @@ export class ApiModule {
         DatabaseModule,
         RedisModule,
         TerminusModule.forRoot({ logger: false }),
+        AuditModule,
         AuthModule,
         RecordsModule,
         GovernanceModule,

@@ -4,3 +4,4 @@ export * from './audit-store.js';
 export * from './checkpoint.js';
 export * from './audit-verifier.js';
 export * from './audit-export.js';
+export * from './audit-search.js';

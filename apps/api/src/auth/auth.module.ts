@@ -5,12 +5,13 @@ import { RegistryController } from '../registry/registry.controller.js';
 import { AccessTokensService } from './access-tokens.service.js';
 import { BrokerKeysService } from './broker-keys.service.js';
 import { KeysController } from './keys.controller.js';
+import { SecurityEvents } from './security-events.js';
 import { SignInController } from './sign-in.controller.js';
 
 @Global()
 @Module({
   controllers: [OAuthController, SignInController, KeysController, RegistryController],
-  providers: [BrokerKeysService, AccessTokensService, ClientAssertionService],
-  exports: [AccessTokensService, BrokerKeysService],
+  providers: [BrokerKeysService, AccessTokensService, ClientAssertionService, SecurityEvents],
+  exports: [AccessTokensService, BrokerKeysService, SecurityEvents],
 })
 export class AuthModule {}

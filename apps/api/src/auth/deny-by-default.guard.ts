@@ -7,7 +7,8 @@ import { AccessTokensService } from './access-tokens.service.js';
 import { REQUIRED_ROLES, REQUIRED_SCOPES } from './auth.decorators.js';
 import { type Principal, type Role, type Scope, SCOPES } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { recordSecurityEvent } from './security-events.js';
+import { SecurityEvents } from './security-events.js';
+import { auditActorOf } from '../audit/audit-trail.service.js';
 
 /** What people may do when they sign in directly (the console), by role. */
 export const SCOPES_OF_ROLE: Record<Role, Scope[]> = {
@@ -29,6 +30,7 @@ export class DenyByDefaultGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokensService,
+    private readonly security: SecurityEvents,
     dataSource: DataSource,
   ) {
     this.registry = new RegistryRepository(dataSource);
@@ -53,10 +55,11 @@ export class DenyByDefaultGuard implements CanActivate {
     const missing = (scopes ?? []).filter((s) => !held.includes(s));
     const roleOk = !roles || roles.some((r) => heldRoles.includes(r));
     if (missing.length > 0 || !roleOk) {
-      recordSecurityEvent({
+      await this.security.record({
         type: 'access.denied',
         agencyId: principal.kind === 'platform-admin' ? null : principal.agencyId,
-        details: { missing, roles },
+        actor: auditActorOf(principal),
+        details: { missing, roles: roles ?? [] },
       });
       throw new BrokerError(
         'FORBIDDEN',

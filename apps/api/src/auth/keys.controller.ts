@@ -1,8 +1,10 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { RequireRoles } from './auth.decorators.js';
 import { BrokerKeysService } from './broker-keys.service.js';
-import { recordSecurityEvent } from './security-events.js';
+import { CurrentPrincipal, RequireRoles } from './auth.decorators.js';
+import type { Principal } from './principal.js';
+import { SecurityEvents } from './security-events.js';
+import { auditActorOf } from '../audit/audit-trail.service.js';
 
 /** Broker key rotation: a new key signs at once; old ones verify until retired. */
 @ApiTags('admin: keys')
@@ -10,20 +12,23 @@ import { recordSecurityEvent } from './security-events.js';
 @Controller('v1/admin/keys')
 @RequireRoles('platform-admin')
 export class KeysController {
-  constructor(private readonly keys: BrokerKeysService) {}
+  constructor(
+    private readonly keys: BrokerKeysService,
+    private readonly security: SecurityEvents,
+  ) {}
 
   @Post('rotate')
   @HttpCode(200)
-  async rotate(): Promise<{ kid: string; previous: string[] }> {
+  async rotate(@CurrentPrincipal() actor: Principal): Promise<{ kid: string; previous: string[] }> {
     const result = await this.keys.rotate();
-    recordSecurityEvent({ type: 'keys.rotated', details: result });
+    await this.security.record({ type: 'keys.rotated', actor: auditActorOf(actor), details: result });
     return result;
   }
 
   @Post(':kid/retire')
   @HttpCode(204)
-  async retire(@Param('kid') kid: string): Promise<void> {
+  async retire(@CurrentPrincipal() actor: Principal, @Param('kid') kid: string): Promise<void> {
     await this.keys.retire(kid);
-    recordSecurityEvent({ type: 'keys.retired', details: { kid } });
+    await this.security.record({ type: 'keys.retired', actor: auditActorOf(actor), details: { kid } });
   }
 }

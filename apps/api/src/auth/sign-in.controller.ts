@@ -9,7 +9,7 @@ import { SignInDto } from '../registry/registry.dto.js';
 import { ACCESS_TOKEN_SECONDS, AccessTokensService } from './access-tokens.service.js';
 import { verifyPassword } from './passwords.js';
 import { Public } from './public.decorator.js';
-import { recordSecurityEvent } from './security-events.js';
+import { SecurityEvents } from './security-events.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -25,6 +25,7 @@ export class SignInController {
   constructor(
     @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
     private readonly tokens: AccessTokensService,
+    private readonly security: SecurityEvents,
     dataSource: DataSource,
   ) {
     this.registry = new RegistryRepository(dataSource);
@@ -37,7 +38,7 @@ export class SignInController {
     const admin = this.config.bootstrapAdmin;
     if (admin && dto.email.toLowerCase() === admin.email.toLowerCase()) {
       if (!timingSafeEqual(digest(dto.password), digest(admin.password))) return this.refuse();
-      recordSecurityEvent({ type: 'sign-in.succeeded', actor: 'platform-admin' });
+      await this.security.record({ type: 'sign-in.succeeded', actor: { kind: 'person', id: 'platform-admin' } });
       const token = await this.tokens.issue(`platform-admin:${admin.email}`, {
         kind: 'platform-admin',
         roles: ['platform-admin'],
@@ -46,13 +47,18 @@ export class SignInController {
     }
     const person = await this.registry.findPersonForSignIn(dto.email);
     if (!(await verifyPassword(dto.password, person?.passwordHash ?? null)) || !person) return this.refuse();
-    recordSecurityEvent({ type: 'sign-in.succeeded', agencyId: person.agencyId, actor: `person:${person.id}` });
+    await this.security.record({
+      type: 'sign-in.succeeded',
+      agencyId: person.agencyId,
+      actor: { kind: 'person', id: person.id, agency: person.agencyId },
+    });
     const token = await this.tokens.issue(person.id, { kind: 'person', agency: person.agencyId, roles: person.roles });
     return { access_token: token, token_type: 'Bearer', expires_in: ACCESS_TOKEN_SECONDS };
   }
 
-  private refuse(): never {
-    recordSecurityEvent({ type: 'sign-in.failed' });
+  /** The attempted e-mail address is not recorded: it is personal data, and often someone else's. */
+  private async refuse(): Promise<never> {
+    await this.security.record({ type: 'sign-in.failed' });
     throw new BrokerError('UNAUTHENTICATED', 'email or password is not right');
   }
 }

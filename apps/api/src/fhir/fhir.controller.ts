@@ -1,11 +1,10 @@
 import { Body, Controller, HttpCode, Param, Post, Put, Req, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { newId } from '@joinedup/core';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { RecordIntakeService } from '../records/record-intake.service.js';
-import { requireAgency, today } from '../records/calling-agency.js';
+import { type IntakeContext, RecordIntakeService } from '../records/record-intake.service.js';
+import { intakeContext, requireAgency, today } from '../records/calling-agency.js';
 import { FhirErrorFilter, FhirOutcomeError } from './fhir-error.filter.js';
 import { mapPersonResource, type MappedResource, rolesOf } from './fhir-patient.mapper.js';
 import { fieldIssues, operationOutcome, type OperationOutcome } from './operation-outcome.js';
@@ -45,7 +44,7 @@ export class FhirController {
     const [outcome] = await this.store(
       agencyId,
       [mapPersonResource(resource, id)],
-      String(request.id ?? newId()),
+      intakeContext(principal, request),
       true,
     );
     return outcome!;
@@ -95,7 +94,7 @@ export class FhirController {
       const externalId = r.resourceType === 'Patient' ? r.id : `RelatedPerson-${r.id}`;
       return mapPersonResource(r, externalId, households.get(`${r.resourceType}/${r.id}`));
     });
-    const outcomes = await this.store(agencyId, mapped, String(request.id ?? newId()), false);
+    const outcomes = await this.store(agencyId, mapped, intakeContext(principal, request), false);
     return {
       resourceType: 'Bundle',
       type: 'batch-response',
@@ -108,12 +107,12 @@ export class FhirController {
   private async store(
     agencyId: string,
     mapped: MappedResource[],
-    correlationId: string,
+    context: IntakeContext,
     throwOnError: boolean,
   ): Promise<OperationOutcome[]> {
     const prepared = mapped.map((m, i) => this.intake.prepare(m.input, i + 1, agencyId, today()));
     const valid = prepared.filter((p) => 'write' in p);
-    const written = new Map((await this.intake.write(agencyId, valid, correlationId)).map((r) => [r.line, r]));
+    const written = new Map((await this.intake.write(agencyId, valid, context)).map((r) => [r.line, r]));
     return prepared.map((p, i) => {
       const paths = mapped[i]!.paths;
       const result = 'write' in p ? written.get(p.line)! : p;

@@ -6,7 +6,7 @@ import { AccessTokensService, ACCESS_TOKEN_SECONDS } from '../auth/access-tokens
 import { BrokerKeysService } from '../auth/broker-keys.service.js';
 import { SCOPES } from '../auth/principal.js';
 import { Public } from '../auth/public.decorator.js';
-import { recordSecurityEvent } from '../auth/security-events.js';
+import { SecurityEvents } from '../auth/security-events.js';
 import { ASSERTION_ALGORITHMS, CLIENT_ASSERTION_TYPE, ClientAssertionService } from './client-assertion.service.js';
 import { OAuthError } from './oauth-error.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
@@ -21,6 +21,7 @@ export class OAuthController {
     private readonly assertions: ClientAssertionService,
     private readonly tokens: AccessTokensService,
     private readonly keys: BrokerKeysService,
+    private readonly security: SecurityEvents,
   ) {}
 
   @Post('oauth/token')
@@ -53,7 +54,7 @@ export class OAuthController {
       client = await this.assertions.verify(param('client_assertion')!, param('client_id'));
     } catch (error) {
       if (error instanceof OAuthError)
-        recordSecurityEvent({ type: 'token.refused', details: { reason: error.description } });
+        await this.security.record({ type: 'token.refused', details: { reason: error.description } });
       throw error;
     }
     const requested = param('scope')?.split(' ').filter(Boolean);
@@ -67,7 +68,12 @@ export class OAuthController {
       client_id: client.clientId,
       scope: scopes.join(' '),
     });
-    recordSecurityEvent({ type: 'token.issued', agencyId: client.agencyId, clientId: client.clientId });
+    await this.security.record({
+      type: 'token.issued',
+      agencyId: client.agencyId,
+      actor: { kind: 'agency-client', id: client.clientId, agency: client.agencyId },
+      details: { scopes },
+    });
     return {
       access_token: accessToken,
       token_type: 'Bearer',

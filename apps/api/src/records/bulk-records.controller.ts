@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { Controller, Headers, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { BrokerError, newId } from '@joinedup/core';
+import { BrokerError } from '@joinedup/core';
 import { IntakeRequestRepository } from '@joinedup/persistence';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { type LineResult, RecordIntakeService } from './record-intake.service.js';
-import { requireAgency, today } from './calling-agency.js';
+import { intakeContext, requireAgency, today } from './calling-agency.js';
 import { ingestBulk } from './usecases/ingest-bulk.usecase.js';
 
 /** Answers kept for an Idempotency-Key replay: every line that was not plainly accepted, up to this many. */
@@ -71,7 +71,8 @@ export class BulkRecordsController {
       }
     }
 
-    const correlationId = String(request.id ?? newId());
+    const context = intakeContext(principal, request);
+    const correlationId = context.correlationId;
     response.status(200).type('application/x-ndjson').setHeader('x-correlation-id', correlationId);
     response.flushHeaders();
     const problems: LineResult[] = [];
@@ -83,7 +84,7 @@ export class BulkRecordsController {
         problems.push(result);
     };
     try {
-      const summary = await ingestBulk(hashed, this.intake, agencyId, { today: today(), correlationId }, emit);
+      const summary = await ingestBulk(hashed, this.intake, agencyId, { ...context, today: today() }, emit);
       response.end(`${JSON.stringify({ summary })}\n`);
       if (idempotencyKey) {
         await this.requests.save(agencyId, idempotencyKey, {

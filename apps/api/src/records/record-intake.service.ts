@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type CanonicalRecord, contentHash } from '@joinedup/core';
+import type { AuditActor } from '@joinedup/audit';
 import { type RecordWrite, SourceRecordRepository, type WriteOutcome } from '@joinedup/persistence';
+import { AuditTrail } from '../audit/audit-trail.service.js';
 import { loadNeedCodes } from './needs-config.js';
 import { type FieldIssue, validateRecord } from './record-validator.js';
 
@@ -22,16 +24,33 @@ export interface PreparedRecord {
   warnings: FieldIssue[];
 }
 
+/** Who sends, and the request id that ties the write's outbox events and its audit event together. */
+export interface IntakeContext {
+  correlationId: string;
+  actor: AuditActor;
+}
+
+/** Counts of one write's outcomes, for its audit event. */
+function countOutcomes(outcomes: WriteOutcome[]): Record<WriteOutcome['status'], number> {
+  const counts = { created: 0, updated: 0, unchanged: 0, stale: 0 };
+  for (const o of outcomes) counts[o.status] += 1;
+  return counts;
+}
+
 /**
  * Validation and writing shared by the single, bulk and FHIR routes, so every door applies the same
- * rules. Writes go through the agency-scoped repository (one transaction per batch).
+ * rules. Writes go through the agency-scoped repository (one transaction per batch), and each
+ * transaction appends one `records.received` audit event naming the records as `agency/externalId`.
  */
 @Injectable()
 export class RecordIntakeService {
   private readonly needCodes = loadNeedCodes();
   readonly records: SourceRecordRepository;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly audit: AuditTrail,
+  ) {
     this.records = new SourceRecordRepository(dataSource);
   }
 
@@ -80,7 +99,7 @@ export class RecordIntakeService {
    * Writes prepared records. A file may carry the same external id twice: later lines go in later
    * rounds, so each line's answer says what happened to it in file order.
    */
-  async write(agencyId: string, prepared: PreparedRecord[], correlationId: string): Promise<LineResult[]> {
+  async write(agencyId: string, prepared: PreparedRecord[], context: IntakeContext): Promise<LineResult[]> {
     const results: LineResult[] = [];
     let pending = prepared;
     while (pending.length > 0) {
@@ -97,12 +116,37 @@ export class RecordIntakeService {
       const outcomes = await this.records.upsertBatch(
         agencyId,
         round.map((p) => p.write),
-        correlationId,
+        context.correlationId,
+        (manager, written) =>
+          this.audit.append(manager, {
+            type: 'records.received',
+            actor: context.actor,
+            agencyId,
+            subjects: written.map((o) => `${agencyId}/${o.externalId}`),
+            details: { requestId: context.correlationId, received: written.length, ...countOutcomes(written) },
+          }),
       );
       round.forEach((p, i) => results.push(toLineResult(p, outcomes[i]!)));
       pending = later;
     }
     return results.sort((a, b) => a.line - b.line);
+  }
+
+  /** Withdraws one record; null when there is no active record with this external id. */
+  async withdraw(
+    agencyId: string,
+    externalId: string,
+    context: IntakeContext,
+  ): Promise<{ recordId: string; version: number } | null> {
+    return this.records.withdraw(agencyId, externalId, context.correlationId, (manager) =>
+      this.audit.append(manager, {
+        type: 'records.withdrawn',
+        actor: context.actor,
+        agencyId,
+        subjects: [`${agencyId}/${externalId}`],
+        details: { requestId: context.correlationId },
+      }),
+    );
   }
 }
 

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { BrokerError, canonicalJson, newId, sha256Hex } from '@joinedup/core';
+import { BrokerError, canonicalJson, sha256Hex } from '@joinedup/core';
 import { IntakeRequestRepository, RecordChangeRepository } from '@joinedup/persistence';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal, RequireScopes } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { requireAgency, today } from './calling-agency.js';
+import { intakeContext, requireAgency, today } from './calling-agency.js';
 import { RecordIntakeService } from './record-intake.service.js';
 import { PageQuery } from './page.query.js';
 
@@ -63,7 +63,7 @@ export class RecordsController {
         prepared.errors,
       );
     }
-    const [result] = await this.intake.write(agencyId, [prepared], String(request.id ?? newId()));
+    const [result] = await this.intake.write(agencyId, [prepared], intakeContext(principal, request));
     if (!result) throw new Error('intake wrote nothing');
     if (result.status === 'rejected') throw new BrokerError('STALE_VERSION', result.errors[0]!.reason, result.errors);
     const answer = { ...result, line: undefined, status: result.status === 'accepted' ? 'created' : result.status };
@@ -82,7 +82,7 @@ export class RecordsController {
     @Req() request: Request & { id?: string },
   ): Promise<{ externalId: string; status: 'withdrawn'; version: number }> {
     const agencyId = requireAgency(principal);
-    const done = await this.intake.records.withdraw(agencyId, externalId, String(request.id ?? newId()));
+    const done = await this.intake.withdraw(agencyId, externalId, intakeContext(principal, request));
     if (!done) throw new BrokerError('NOT_FOUND', 'no active record with this external id');
     return { externalId, status: 'withdrawn', version: done.version };
   }

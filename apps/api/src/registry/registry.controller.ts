@@ -3,11 +3,12 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BrokerError } from '@joinedup/core';
-import { RegistryRepository } from '@joinedup/persistence';
+import { RegistryRepository, type WithinChange } from '@joinedup/persistence';
+import { AuditTrail, auditActorOf, onBehalfOf } from '../audit/audit-trail.service.js';
 import { CurrentPrincipal, RequireRoles } from '../auth/auth.decorators.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
-import { recordSecurityEvent } from '../auth/security-events.js';
+import { SecurityEvents } from '../auth/security-events.js';
 import { assertPublicJwks } from './public-jwks.js';
 import {
   CreateAgencyDto,
@@ -19,7 +20,8 @@ import {
 
 /**
  * Admin API for the registry. Platform admins manage every agency; an agency admin only their own: any
- * other agency's resources answer 404, exactly as if they did not exist.
+ * other agency's resources answer 404, exactly as if they did not exist. Every change appends its audit
+ * event (type `registry.changed`) in the transaction of the change.
  */
 @ApiTags('admin: registry')
 @ApiBearerAuth()
@@ -27,20 +29,19 @@ import {
 export class RegistryController {
   private readonly registry: RegistryRepository;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly audit: AuditTrail,
+    private readonly security: SecurityEvents,
+  ) {
     this.registry = new RegistryRepository(dataSource);
   }
 
   @Post()
   @RequireRoles('platform-admin')
   async createAgency(@CurrentPrincipal() actor: Principal, @Body() dto: CreateAgencyDto): Promise<CreateAgencyDto> {
-    if (!(await this.registry.createAgency(dto))) throw new BrokerError('CONFLICT', 'an agency with this id exists');
-    recordSecurityEvent({
-      type: 'registry.changed',
-      agencyId: dto.id,
-      actor: actorId(actor),
-      details: { change: 'agency.created' },
-    });
+    const created = await this.registry.createAgency(dto, this.audited(actor, dto.id, 'agency.created', `agency:${dto.id}`));
+    if (!created) throw new BrokerError('CONFLICT', 'an agency with this id exists');
     return dto;
   }
 
@@ -65,19 +66,11 @@ export class RegistryController {
     }
     if (dto.jwks) assertPublicJwks(dto.jwks);
     const clientId = `${agencyId}.${randomUUID()}`;
-    await this.registry.createClient(agencyId, {
-      clientId,
-      name: dto.name,
-      scopes: dto.scopes,
-      jwks: dto.jwks ?? null,
-      jwksUri: dto.jwksUri ?? null,
-    });
-    recordSecurityEvent({
-      type: 'registry.changed',
+    await this.registry.createClient(
       agencyId,
-      actor: actorId(actor),
-      details: { change: 'client.created', clientId },
-    });
+      { clientId, name: dto.name, scopes: dto.scopes, jwks: dto.jwks ?? null, jwksUri: dto.jwksUri ?? null },
+      this.audited(actor, agencyId, 'client.created', `client:${clientId}`, { scopes: dto.scopes }),
+    );
     return { clientId, agencyId, scopes: dto.scopes };
   }
 
@@ -99,14 +92,11 @@ export class RegistryController {
   ) {
     await this.reach(actor, agencyId);
     assertPublicJwks(dto.jwks);
-    if (!(await this.registry.setClientKeys(agencyId, clientId, dto.jwks))) throw this.notFound(actor, agencyId);
-    recordSecurityEvent({
-      type: 'registry.changed',
-      agencyId,
-      actor: actorId(actor),
-      details: { change: 'client.keys-replaced', clientId },
-    });
-    return { clientId, keyIds: dto.jwks.keys.map((k) => k.kid) };
+    const keyIds = dto.jwks.keys.map((k) => k.kid);
+    const within = this.audited(actor, agencyId, 'client.keys-replaced', `client:${clientId}`, { keyIds });
+    if (!(await this.registry.setClientKeys(agencyId, clientId, dto.jwks, within)))
+      throw await this.notFound(actor, agencyId);
+    return { clientId, keyIds };
   }
 
   @Delete(':agencyId/clients/:clientId')
@@ -118,13 +108,8 @@ export class RegistryController {
     @Param('clientId') clientId: string,
   ): Promise<void> {
     await this.reach(actor, agencyId);
-    if (!(await this.registry.deleteClient(agencyId, clientId))) throw this.notFound(actor, agencyId);
-    recordSecurityEvent({
-      type: 'registry.changed',
-      agencyId,
-      actor: actorId(actor),
-      details: { change: 'client.deleted', clientId },
-    });
+    const within = this.audited(actor, agencyId, 'client.deleted', `client:${clientId}`);
+    if (!(await this.registry.deleteClient(agencyId, clientId, within))) throw await this.notFound(actor, agencyId);
   }
 
   @Post(':agencyId/people')
@@ -135,22 +120,21 @@ export class RegistryController {
     @Body() dto: CreatePersonDto,
   ) {
     await this.reach(actor, agencyId);
-    const id = await this.registry.createPerson(agencyId, {
-      staffRef: dto.staffRef,
-      email: dto.email,
-      displayName: dto.displayName,
-      roles: dto.roles,
-      team: dto.team ?? null,
-      skills: dto.skills ?? [],
-      leadCapacity: dto.leadCapacity ?? 0,
-      passwordHash: dto.password ? await hashPassword(dto.password) : null,
-    });
-    recordSecurityEvent({
-      type: 'registry.changed',
+    const id = await this.registry.createPerson(
       agencyId,
-      actor: actorId(actor),
-      details: { change: 'person.created', personId: id },
-    });
+      {
+        staffRef: dto.staffRef,
+        email: dto.email,
+        displayName: dto.displayName,
+        roles: dto.roles,
+        team: dto.team ?? null,
+        skills: dto.skills ?? [],
+        leadCapacity: dto.leadCapacity ?? 0,
+        passwordHash: dto.password ? await hashPassword(dto.password) : null,
+      },
+      // The person's id and roles only: never their name, e-mail address or staff reference.
+      (m, personId) => this.audited(actor, agencyId, 'person.created', `person:${personId}`, { roles: dto.roles })(m),
+    );
     return { id, agencyId, roles: dto.roles };
   }
 
@@ -170,13 +154,9 @@ export class RegistryController {
   ) {
     await this.reach(actor, agencyId);
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    const id = await this.registry.createWebhook(agencyId, { url: dto.url, secret, eventTypes: dto.eventTypes });
-    recordSecurityEvent({
-      type: 'registry.changed',
-      agencyId,
-      actor: actorId(actor),
-      details: { change: 'webhook.created', webhookId: id },
-    });
+    const id = await this.registry.createWebhook(agencyId, { url: dto.url, secret, eventTypes: dto.eventTypes }, (m, hookId) =>
+      this.audited(actor, agencyId, 'webhook.created', `webhook:${hookId}`, { eventTypes: dto.eventTypes })(m),
+    );
     // The secret is shown once, here; it is never returned again.
     return { id, url: dto.url, eventTypes: dto.eventTypes, secret };
   }
@@ -197,7 +177,8 @@ export class RegistryController {
     @Param('id') id: string,
   ): Promise<void> {
     await this.reach(actor, agencyId);
-    if (!(await this.registry.deleteWebhook(agencyId, id))) throw this.notFound(actor, agencyId);
+    const within = this.audited(actor, agencyId, 'webhook.deleted', `webhook:${id}`);
+    if (!(await this.registry.deleteWebhook(agencyId, id, within))) throw await this.notFound(actor, agencyId);
   }
 
   /** Another agency's resources do not exist for the caller (404), and the attempt is recorded. */
@@ -206,22 +187,36 @@ export class RegistryController {
       if (!(await this.registry.agencyExists(agencyId))) throw new BrokerError('NOT_FOUND', 'no such agency');
       return;
     }
-    if (actor.agencyId !== agencyId) throw this.notFound(actor, agencyId);
+    if (actor.agencyId !== agencyId) throw await this.notFound(actor, agencyId);
   }
 
-  private notFound(actor: Principal, agencyId: string): BrokerError {
+  private async notFound(actor: Principal, agencyId: string): Promise<BrokerError> {
     if (actor.kind !== 'platform-admin' && actor.agencyId !== agencyId) {
-      recordSecurityEvent({
+      await this.security.record({
         type: 'access.cross-agency',
         agencyId: actor.agencyId,
-        actor: actorId(actor),
+        actor: auditActorOf(actor),
         details: { targetAgency: agencyId },
       });
     }
     return new BrokerError('NOT_FOUND', 'not found');
   }
-}
 
-function actorId(actor: Principal): string {
-  return actor.kind === 'client' ? `client:${actor.clientId}` : `person:${actor.personId}`;
+  /** The audit append for one registry change; the subject is the changed resource (`kind:id`). */
+  private audited(
+    actor: Principal,
+    agencyId: string,
+    change: string,
+    subject: string,
+    details: Record<string, unknown> = {},
+  ): WithinChange {
+    return (manager) =>
+      this.audit.append(manager, {
+        type: 'registry.changed',
+        actor: auditActorOf(actor),
+        agencyId,
+        subjects: [subject],
+        details: { change, ...details, ...onBehalfOf(actor) },
+      });
+  }
 }

@@ -7,7 +7,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'audit_event' })
 @Index('audit_event_agency_at_idx', ['agencyId', 'at'])
-@Index('audit_event_subjects_idx', ['subjects'])
+// GIN, not btree: `subjects @> ARRAY[...]` searches use it, and one intake chunk names thousands of
+// records (a btree row may not exceed 8 kB).
+@Index('audit_event_subjects_idx', ['subjects'], { type: 'gin' })
 export class AuditEventEntity {
   /** Position in the chain, from 1, without gaps. */
   @PrimaryColumn({ type: 'bigint' })

@@ -13,6 +13,7 @@ import { CreateGovernanceRegister1795544587048 } from './1795544587048-CreateGov
 import { IsolateGovernanceByAgency1795544588048 } from './1795544588048-IsolateGovernanceByAgency.js';
 import { MakeGovernanceAppendOnly1795544589048 } from './1795544589048-MakeGovernanceAppendOnly.js';
 import { NotifyGovernanceChanges1795544590048 } from './1795544590048-NotifyGovernanceChanges.js';
+import { ReplaceAuditSubjectsIndexWithGin1795544862229 } from './1795544862229-ReplaceAuditSubjectsIndexWithGin.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   IsolateGovernanceByAgency1795544588048,
   MakeGovernanceAppendOnly1795544589048,
   NotifyGovernanceChanges1795544590048,
+  ReplaceAuditSubjectsIndexWithGin1795544862229,
 ];

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { queryRows, withAgencyScope, withSystemScope } from '../scope.js';
 
 export interface AgencyRow {
@@ -34,6 +34,12 @@ export interface WebhookRow {
   enabled: boolean;
 }
 
+/**
+ * Runs last inside the transaction of a registry change, and only when the change happened, so what it
+ * writes (the change's audit event) commits or rolls back with the change.
+ */
+export type WithinChange = (manager: EntityManager) => Promise<unknown>;
+
 const PERSON_COLUMNS = `id, agency_id AS "agencyId", staff_ref AS "staffRef", email, display_name AS "displayName", roles, team, skills,
   lead_capacity AS "leadCapacity", active`;
 
@@ -44,12 +50,16 @@ const PERSON_COLUMNS = `id, agency_id AS "agencyId", staff_ref AS "staffRef", em
 export class RegistryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async createAgency(agency: AgencyRow): Promise<boolean> {
-    const rows = await this.dataSource.query(
-      `INSERT INTO agency (id, name, sector) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [agency.id, agency.name, agency.sector],
-    );
-    return rows.length === 1;
+  async createAgency(agency: AgencyRow, within: WithinChange): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const rows = await m.query(
+        `INSERT INTO agency (id, name, sector) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [agency.id, agency.name, agency.sector],
+      );
+      if (rows.length !== 1) return false;
+      await within(m);
+      return true;
+    });
   }
 
   async listAgencies(): Promise<AgencyRow[]> {
@@ -69,13 +79,15 @@ export class RegistryRepository {
       jwks: { keys: object[] } | null;
       jwksUri: string | null;
     },
+    within: WithinChange,
   ): Promise<void> {
-    await withAgencyScope(this.dataSource, agencyId, (m) =>
-      m.query(
+    await withAgencyScope(this.dataSource, agencyId, async (m) => {
+      await m.query(
         `INSERT INTO api_client (client_id, agency_id, name, scopes, jwks, jwks_uri) VALUES ($1, $2, $3, $4, $5, $6)`,
         [client.clientId, agencyId, client.name, client.scopes, client.jwks, client.jwksUri],
-      ),
-    );
+      );
+      await within(m);
+    });
   }
 
   async listClients(agencyId: string): Promise<ClientRow[]> {
@@ -90,30 +102,39 @@ export class RegistryRepository {
   }
 
   /** Replaces a client's inline keys (key rotation on the agency's side). */
-  async setClientKeys(agencyId: string, clientId: string, jwks: { keys: object[] }): Promise<boolean> {
-    const rows = await withAgencyScope(this.dataSource, agencyId, (m) =>
-      queryRows(
+  async setClientKeys(
+    agencyId: string,
+    clientId: string,
+    jwks: { keys: object[] },
+    within: WithinChange,
+  ): Promise<boolean> {
+    return withAgencyScope(this.dataSource, agencyId, async (m) => {
+      const rows = await queryRows(
         m,
         `UPDATE api_client SET jwks = $3, jwks_uri = NULL WHERE agency_id = $1 AND client_id = $2 RETURNING id`,
         [agencyId, clientId, jwks],
-      ),
-    );
-    return rows.length === 1;
+      );
+      return changed(rows, m, within);
+    });
   }
 
-  async deleteClient(agencyId: string, clientId: string): Promise<boolean> {
-    const rows = await withAgencyScope(this.dataSource, agencyId, (m) =>
-      queryRows(m, `DELETE FROM api_client WHERE agency_id = $1 AND client_id = $2 RETURNING id`, [agencyId, clientId]),
-    );
-    return rows.length === 1;
+  async deleteClient(agencyId: string, clientId: string, within: WithinChange): Promise<boolean> {
+    return withAgencyScope(this.dataSource, agencyId, async (m) => {
+      const rows = await queryRows(m, `DELETE FROM api_client WHERE agency_id = $1 AND client_id = $2 RETURNING id`, [
+        agencyId,
+        clientId,
+      ]);
+      return changed(rows, m, within);
+    });
   }
 
   async createPerson(
     agencyId: string,
     person: Omit<PersonRow, 'id' | 'agencyId' | 'active'> & { passwordHash: string | null },
+    within: (manager: EntityManager, personId: string) => Promise<unknown>,
   ): Promise<string> {
-    const rows: { id: string }[] = await withAgencyScope(this.dataSource, agencyId, (m) =>
-      m.query(
+    return withAgencyScope(this.dataSource, agencyId, async (m) => {
+      const rows: { id: string }[] = await m.query(
         `INSERT INTO person (agency_id, staff_ref, email, display_name, roles, team, skills, lead_capacity, password_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [
@@ -127,9 +148,10 @@ export class RegistryRepository {
           person.leadCapacity,
           person.passwordHash,
         ],
-      ),
-    );
-    return rows[0]!.id;
+      );
+      await within(m, rows[0]!.id);
+      return rows[0]!.id;
+    });
   }
 
   async listPeople(agencyId: string): Promise<PersonRow[]> {
@@ -157,14 +179,19 @@ export class RegistryRepository {
     return rows[0] ?? null;
   }
 
-  async createWebhook(agencyId: string, hook: { url: string; secret: string; eventTypes: string[] }): Promise<string> {
-    const rows: { id: string }[] = await withAgencyScope(this.dataSource, agencyId, (m) =>
-      m.query(
+  async createWebhook(
+    agencyId: string,
+    hook: { url: string; secret: string; eventTypes: string[] },
+    within: (manager: EntityManager, webhookId: string) => Promise<unknown>,
+  ): Promise<string> {
+    return withAgencyScope(this.dataSource, agencyId, async (m) => {
+      const rows: { id: string }[] = await m.query(
         `INSERT INTO webhook_endpoint (agency_id, url, secret, event_types) VALUES ($1, $2, $3, $4) RETURNING id`,
         [agencyId, hook.url, hook.secret, hook.eventTypes],
-      ),
-    );
-    return rows[0]!.id;
+      );
+      await within(m, rows[0]!.id);
+      return rows[0]!.id;
+    });
   }
 
   async listWebhooks(agencyId: string): Promise<WebhookRow[]> {
@@ -176,11 +203,21 @@ export class RegistryRepository {
     );
   }
 
-  async deleteWebhook(agencyId: string, id: string): Promise<boolean> {
+  async deleteWebhook(agencyId: string, id: string, within: WithinChange): Promise<boolean> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
-    const rows = await withAgencyScope(this.dataSource, agencyId, (m) =>
-      queryRows(m, `DELETE FROM webhook_endpoint WHERE agency_id = $1 AND id = $2 RETURNING id`, [agencyId, id]),
-    );
-    return rows.length === 1;
+    return withAgencyScope(this.dataSource, agencyId, async (m) => {
+      const rows = await queryRows(m, `DELETE FROM webhook_endpoint WHERE agency_id = $1 AND id = $2 RETURNING id`, [
+        agencyId,
+        id,
+      ]);
+      return changed(rows, m, within);
+    });
   }
+}
+
+/** True when the statement changed its one row, after running `within` in the same transaction. */
+async function changed(rows: unknown[], manager: EntityManager, within: WithinChange): Promise<boolean> {
+  if (rows.length !== 1) return false;
+  await within(manager);
+  return true;
 }

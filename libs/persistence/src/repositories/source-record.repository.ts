@@ -33,6 +33,9 @@ interface ExistingRow {
   status: 'active' | 'withdrawn';
 }
 
+/** Runs last inside the transaction of an intake write, with its outcomes: the write's audit event. */
+export type WithinWrite = (manager: EntityManager, outcomes: WriteOutcome[]) => Promise<unknown>;
+
 /**
  * Source records of one agency. Every method takes the agency and runs under its row-level security
  * context: there is no unscoped finder. Each accepted change writes its change-feed row and its outbox
@@ -46,7 +49,12 @@ export class SourceRecordRepository {
    * older version, or the same version with other content, is `stale` and changes nothing.
    * External ids must be unique within one call (the caller splits repeats across calls).
    */
-  async upsertBatch(agencyId: string, writes: RecordWrite[], correlationId: string): Promise<WriteOutcome[]> {
+  async upsertBatch(
+    agencyId: string,
+    writes: RecordWrite[],
+    correlationId: string,
+    within?: WithinWrite,
+  ): Promise<WriteOutcome[]> {
     if (writes.length === 0) return [];
     return withAgencyScope(this.dataSource, agencyId, async (manager) => {
       const existing = new Map<string, ExistingRow>();
@@ -110,7 +118,9 @@ export class SourceRecordRepository {
         outcomes.set(c.externalId, { externalId: c.externalId, status: c.kind, recordId: c.id, version: c.version });
       }
       await this.announce(manager, agencyId, changed, correlationId);
-      return writes.map((w) => outcomes.get(w.externalId)!);
+      const result = writes.map((w) => outcomes.get(w.externalId)!);
+      if (within) await within(manager, result);
+      return result;
     });
   }
 
@@ -119,6 +129,7 @@ export class SourceRecordRepository {
     agencyId: string,
     externalId: string,
     correlationId: string,
+    within?: (manager: EntityManager) => Promise<unknown>,
   ): Promise<{ recordId: string; version: number } | null> {
     return withAgencyScope(this.dataSource, agencyId, async (manager) => {
       const rows = await queryRows<{ id: string; version: number }>(
@@ -136,6 +147,7 @@ export class SourceRecordRepository {
         [{ id: row.id, externalId, version: row.version, kind: 'withdrawn' }],
         correlationId,
       );
+      if (within) await within(manager);
       return { recordId: row.id, version: row.version };
     });
   }

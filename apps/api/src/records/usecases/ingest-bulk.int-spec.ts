@@ -1,12 +1,18 @@
 import { DataSource } from 'typeorm';
+import { systemClock } from '@joinedup/core';
 import { createDataSource } from '@joinedup/persistence';
 import { createTestDatabase, type TestDatabase } from '@joinedup/testing';
 import type { LineResult } from '../record-intake.service.js';
+import { AuditTrail } from '../../audit/audit-trail.service.js';
 import { RecordIntakeService } from '../record-intake.service.js';
 import { ingestBulk } from './ingest-bulk.usecase.js';
 
 const AGENCY = 'northmoor-csc';
-const context = { today: '2026-11-24', correlationId: 'test' };
+const context = {
+  today: '2026-11-24',
+  correlationId: 'test',
+  actor: { kind: 'agency-client' as const, id: `${AGENCY}.test-client`, agency: AGENCY },
+};
 
 function record(n: number, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
@@ -32,7 +38,7 @@ describe('ingestBulk', () => {
     db = await createTestDatabase();
     dataSource = createDataSource(db.appUrl);
     await dataSource.initialize();
-    intake = new RecordIntakeService(dataSource);
+    intake = new RecordIntakeService(dataSource, new AuditTrail(dataSource, systemClock));
   });
   afterAll(async () => {
     await dataSource.destroy();

@@ -1,4 +1,4 @@
-import type { LineResult, PreparedRecord, RecordIntakeService } from '../record-intake.service.js';
+import type { IntakeContext, LineResult, PreparedRecord, RecordIntakeService } from '../record-intake.service.js';
 
 export interface BulkSummary {
   lines: number;
@@ -27,7 +27,7 @@ export async function ingestBulk(
   body: AsyncIterable<Buffer | string>,
   intake: RecordIntakeService,
   agencyId: string,
-  context: { today: string; correlationId: string },
+  context: IntakeContext & { today: string },
   emit: (result: LineResult) => void,
   options: BulkOptions = DEFAULT_BULK_OPTIONS,
 ): Promise<BulkSummary> {
@@ -40,7 +40,7 @@ export async function ingestBulk(
   let inflight: Promise<void> = Promise.resolve();
   const writeAndEmit = async (pending: (PreparedRecord | LineResult)[]): Promise<void> => {
     const prepared = pending.filter((c): c is PreparedRecord => 'write' in c);
-    const written = await intake.write(agencyId, prepared, context.correlationId);
+    const written = await intake.write(agencyId, prepared, context);
     const all = [...written, ...pending.filter((c): c is LineResult => !('write' in c))].sort(
       (a, b) => a.line - b.line,
     );
