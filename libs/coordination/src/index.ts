@@ -1,2 +1,3 @@
 export * from './standard-webhooks.js';
 export * from './url-safety.js';
+export * from './delivery-policy.js';
