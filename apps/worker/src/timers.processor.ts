@@ -2,23 +2,29 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
+import { systemClock } from '@joinedup/core';
+import { AgreementExpiry } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { WorkerQueues } from './worker-queues.service.js';
 
-type TimersJob = Job<JobPayloads['outbox.sweep'], string, 'outbox.sweep'>;
+type TimerName = 'outbox.sweep' | 'agreements.expire';
+type TimersJob = Job<JobPayloads[TimerName], string, TimerName>;
+/** Agreements end on a date; checking every minute expires them at most a minute late. */
+const EXPIRE_EVERY_MS = 60_000;
 
 /** Scheduled work: timers live in BullMQ (job schedulers), never in process memory. */
 @Injectable()
 export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('timers');
-  private worker?: Worker<JobPayloads['outbox.sweep'], string, 'outbox.sweep'>;
+  private worker?: Worker<JobPayloads[TimerName], string, TimerName>;
 
   constructor(
     @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly queues: WorkerQueues,
     private readonly relay: OutboxRelayService,
+    private readonly expiry: AgreementExpiry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -26,6 +32,11 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
       'outbox.sweep',
       { every: 5000 },
       { name: 'outbox.sweep', data: {} },
+    );
+    await this.queues.queues.timers.upsertJobScheduler(
+      'agreements.expire',
+      { every: EXPIRE_EVERY_MS },
+      { name: 'agreements.expire', data: {} },
     );
     const worker = new Worker(QUEUES.timers, (job: TimersJob) => this.process(job), {
       connection: this.redis,
@@ -41,6 +52,10 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
       case 'outbox.sweep':
         await this.relay.trigger();
         return 'swept';
+      case 'agreements.expire': {
+        const expired = await this.expiry.expireDue(systemClock.now());
+        return expired.length > 0 ? `expired ${expired.length}: ${expired.join(', ')}` : 'skipped: none due';
+      }
       default: {
         const unknown: never = job.name;
         throw new Error(`timers queue has no handler for ${String(unknown)}`);

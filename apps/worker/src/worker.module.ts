@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { type BrokerConfig, ConfigModule, loggerParams } from '@joinedup/config';
+import { EnforcementModule } from '@joinedup/enforcement';
 import { DatabaseModule, PostgresHealthIndicator } from '@joinedup/persistence';
 import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
 import { WorkerHealthController } from './health.controller.js';
@@ -20,6 +21,7 @@ export class WorkerModule {
         DatabaseModule,
         RedisModule,
         TerminusModule.forRoot({ logger: false }),
+        EnforcementModule,
       ],
       controllers: [WorkerHealthController],
       providers: [PostgresHealthIndicator, RedisHealthIndicator, WorkerQueues, OutboxRelayService, TimersProcessor],

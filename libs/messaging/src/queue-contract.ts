@@ -21,12 +21,15 @@ export interface JobPayloads {
   'record.changed': Correlated & { agencyId: string; recordId: string };
   /** Scheduled backstop: relay outbox rows whose NOTIFY was missed. */
   'outbox.sweep': Record<string, never>;
+  /** Scheduled: expire agreements whose end date has passed. */
+  'agreements.expire': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'record.changed': QUEUES.linkage,
   'outbox.sweep': QUEUES.timers,
+  'agreements.expire': QUEUES.timers,
 };
 
 export function queueOf(job: JobName): QueueName {
