@@ -48,6 +48,9 @@ function compareFamily(a: Prepared, b: Prepared): number {
   return 4;
 }
 
+/** Approximate day number, enough for distances; partial dates sit mid-month / mid-year. */
+const dayNumber = (d: { y: number; m: number; d: number }) => d.y * 365.25 + ((d.m || 6.5) - 1) * 30.44 + (d.d || 15);
+
 function compareDob(a: Prepared, b: Prepared): number {
   const x = a.dob;
   const y = b.dob;
@@ -56,8 +59,9 @@ function compareDob(a: Prepared, b: Prepared): number {
   if (x.y === y.y && x.m === y.d && x.d === y.m) return 1;
   const same = Number(x.y === y.y) + Number(x.m === y.m) + Number(x.d === y.d);
   if (same === 2) return 2;
-  if (Math.abs(x.y - y.y) <= 2 && (x.m === y.m || x.d === y.d)) return 3;
-  return 4;
+  const days = Math.abs(dayNumber(x) - dayNumber(y));
+  if (days <= 366 || (Math.abs(x.y - y.y) <= 2 && (x.m === y.m || x.d === y.d))) return 3;
+  return days <= 3653 ? 4 : 5;
 }
 
 function exactOrDifferent(pick: (r: Prepared) => string) {
@@ -67,6 +71,50 @@ function exactOrDifferent(pick: (r: Prepared) => string) {
     if (!x || !y) return MISSING;
     return x === y ? 0 : 1;
   };
+}
+
+function comparePostcode(a: Prepared, b: Prepared): number {
+  if (!a.postcode || !b.postcode) return MISSING;
+  if (a.postcode === b.postcode) return 0;
+  if (a.sector === b.sector) return 1;
+  return a.outward === b.outward ? 2 : 3;
+}
+
+function compareAddress(a: Prepared, b: Prepared): number {
+  if (a.uprn && b.uprn) return a.uprn === b.uprn ? 0 : 3;
+  if (a.address.length === 0 || b.address.length === 0) return MISSING;
+  const setB = new Set(b.address);
+  const shared = a.address.filter((t) => setB.has(t)).length;
+  const jaccard = shared / (a.address.length + b.address.length - shared);
+  const sameNumber = !a.addressNumber || !b.addressNumber || a.addressNumber === b.addressNumber;
+  if (jaccard >= 0.8 && sameNumber) return 0;
+  if (jaccard >= 0.5) return 1;
+  return shared > 0 ? 2 : 3;
+}
+
+function compareLocality(a: Prepared, b: Prepared): number {
+  if (!a.locality || !b.locality) return MISSING;
+  if (a.locality === b.locality) return 0;
+  return jaroWinkler(a.locality, b.locality) >= 0.9 ? 1 : 2;
+}
+
+/**
+ * Where someone lives, as one comparison. Postcode, street address and town say nearly the same thing
+ * (everyone in a household shares all three), so scoring them as independent evidence would count one
+ * fact three times and merge whole households into one person.
+ */
+function compareHome(a: Prepared, b: Prepared): number {
+  const pc = comparePostcode(a, b);
+  const ad = compareAddress(a, b);
+  const loc = compareLocality(a, b);
+  if (pc === MISSING && ad === MISSING && loc === MISSING) return MISSING;
+  const pcAgrees = pc === 0 || (pc === MISSING && loc === 0);
+  if (ad === 0 && pcAgrees) return 0;
+  if ((ad === 0 && (pc === MISSING || pc >= 1)) || (ad === 1 && pcAgrees)) return 1;
+  if (pc === 0 || ad === 1) return 2;
+  if (pc === 1 || ad === 2 || ((pc === MISSING || pc === 2) && loc === 0)) return 3;
+  if (pc === 2 || loc === 0 || loc === 1) return 4;
+  return 5;
 }
 
 export const COMPARISONS: Record<string, Comparison> = {
@@ -102,8 +150,9 @@ export const COMPARISONS: Record<string, Comparison> = {
       'same date of birth',
       'date of birth with day and month swapped',
       'date of birth differs in one part',
-      'date of birth close',
-      'different date of birth',
+      'date of birth within a year',
+      'date of birth within ten years',
+      'date of birth more than ten years apart',
     ],
     compare: compareDob,
   },
@@ -130,27 +179,12 @@ export const COMPARISONS: Record<string, Comparison> = {
   postcode: {
     name: 'postcode',
     levels: ['same postcode', 'postcode in the same sector', 'postcode in the same district', 'different postcode'],
-    compare: (a, b) => {
-      if (!a.postcode || !b.postcode) return MISSING;
-      if (a.postcode === b.postcode) return 0;
-      if (a.sector === b.sector) return 1;
-      return a.outward === b.outward ? 2 : 3;
-    },
+    compare: comparePostcode,
   },
   address: {
     name: 'address',
     levels: ['same address', 'address mostly the same', 'address shares some words', 'different address'],
-    compare: (a, b) => {
-      if (a.uprn && b.uprn) return a.uprn === b.uprn ? 0 : 3;
-      if (a.address.length === 0 || b.address.length === 0) return MISSING;
-      const setB = new Set(b.address);
-      const shared = a.address.filter((t) => setB.has(t)).length;
-      const jaccard = shared / (a.address.length + b.address.length - shared);
-      const sameNumber = !a.addressNumber || !b.addressNumber || a.addressNumber === b.addressNumber;
-      if (jaccard >= 0.8 && sameNumber) return 0;
-      if (jaccard >= 0.5) return 1;
-      return shared > 0 ? 2 : 3;
-    },
+    compare: compareAddress,
   },
   sex: {
     name: 'sex',
@@ -160,11 +194,19 @@ export const COMPARISONS: Record<string, Comparison> = {
   locality: {
     name: 'locality',
     levels: ['same town', 'town nearly the same', 'different town'],
-    compare: (a, b) => {
-      if (!a.locality || !b.locality) return MISSING;
-      if (a.locality === b.locality) return 0;
-      return jaroWinkler(a.locality, b.locality) >= 0.9 ? 1 : 2;
-    },
+    compare: compareLocality,
+  },
+  home: {
+    name: 'home',
+    levels: [
+      'same address',
+      'address nearly the same',
+      'same postcode, or address partly the same',
+      'same postcode sector or street, or same town',
+      'same postcode district or nearby town',
+      'lives elsewhere',
+    ],
+    compare: compareHome,
   },
   email: {
     name: 'email',

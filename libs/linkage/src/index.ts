@@ -10,3 +10,5 @@ export * from './linkage-record.js';
 export * from './model.js';
 export * from './scoring.js';
 export * from './training.js';
+export * from './pair-levels.js';
+export * from './parallel-levels.js';

@@ -1,9 +1,10 @@
-import { candidatePairs, type RuleReport } from './blocking.js';
+import { candidatePairs, type CandidatePairs, type RuleReport } from './blocking.js';
 import { clusterPersons, type HumanDecision, type ScoredLink } from './clustering.js';
 import { prepareRecord, type Prepared } from './features.js';
 import type { LinkageRecord } from './linkage-record.js';
 import type { ModelConfig, TrainedModel } from './model.js';
-import { pairLevels, scoreLevels, termFrequencies } from './scoring.js';
+import { computeLevels, type LevelTable } from './pair-levels.js';
+import { scoreTable, termFrequencies } from './scoring.js';
 import { trainModel } from './training.js';
 
 export interface LinkResult {
@@ -24,6 +25,9 @@ export interface LinkOptions {
   onProgress?: (stage: string) => void;
 }
 
+/** How the levels of the candidate pairs get computed: here, or spread over worker threads. */
+export type LevelsStrategy = (prepared: Prepared[], pairs: Float64Array, comparisons: string[]) => Promise<LevelTable>;
+
 /** The whole batch: prepare, block, train (EM), score, cluster. Pure: data in, answer out. */
 export function linkRecords(
   records: readonly LinkageRecord[],
@@ -33,33 +37,87 @@ export function linkRecords(
   const progress = options.onProgress ?? (() => undefined);
   progress(`preparing ${records.length} records`);
   const prepared = records.map(prepareRecord);
+  const candidates = block(prepared, config, progress);
+  const table = computeLevels(prepared, candidates.pairs, config.comparisons);
+  return finish(prepared, candidates, table, config, options);
+}
+
+/** The same batch with the pairwise comparisons (most of the work) done by `levels`, e.g. worker threads. */
+export async function linkRecordsWith(
+  levels: LevelsStrategy,
+  records: readonly LinkageRecord[],
+  config: ModelConfig,
+  options: LinkOptions = {},
+): Promise<LinkResult> {
+  const progress = options.onProgress ?? (() => undefined);
+  progress(`preparing ${records.length} records`);
+  const prepared = records.map(prepareRecord);
+  const candidates = block(prepared, config, progress);
+  const table = await levels(prepared, candidates.pairs, config.comparisons);
+  return finish(prepared, candidates, table, config, options);
+}
+
+function block(prepared: Prepared[], config: ModelConfig, progress: (stage: string) => void): CandidatePairs {
   progress('blocking');
-  const { pairs, reports } = candidatePairs(prepared, config.blocking, config.maxBlockSize);
-  progress(`${pairs.length} candidate pairs; training`);
-  const model = options.trained ?? trainModel(prepared, pairs, config);
+  const candidates = candidatePairs(prepared, config.blocking, config.maxBlockSize);
+  progress(`${candidates.pairs.length} candidate pairs; comparing`);
+  return candidates;
+}
+
+function finish(
+  prepared: Prepared[],
+  candidates: CandidatePairs,
+  table: LevelTable,
+  config: ModelConfig,
+  options: LinkOptions,
+): LinkResult {
+  const progress = options.onProgress ?? (() => undefined);
+  progress('training');
+  const model = options.trained ?? trainModel(prepared, candidates, table, config);
   const tf = termFrequencies(prepared, model.comparisons);
   progress('scoring');
   const n = prepared.length;
-  const scored: ScoredLink[] = [];
-  for (let p = 0; p < pairs.length; p += 1) {
-    const key = pairs[p]!;
-    const a = Math.floor(key / n);
-    const b = key - a * n;
-    const score = scoreLevels(prepared[a]!, pairLevels(prepared[a]!, prepared[b]!, model.comparisons), model, tf);
-    // Pairs far below review are kept as evidence against merging clusters.
-    scored.push({ a, b, probability: score.probability });
-  }
+  const { pairs } = candidates;
+  const probability = scoreTable(prepared, pairs, table, model, tf);
   progress('clustering');
-  const personOf = clusterPersons(n, scored, model.thresholds, options.decisions);
+  const links = evidenceForClustering(n, pairs, probability, model.thresholds);
+  const personOf = clusterPersons(n, links, model.thresholds, options.decisions);
   return {
     prepared,
     model,
     candidatePairs: pairs.length,
-    rules: reports,
-    scored: scored.filter((s) => s.probability >= model.thresholds.review),
+    rules: candidates.reports,
+    scored: links.filter((s) => s.probability >= model.thresholds.review),
     personOf,
     comparisons: pairs.length,
   };
+}
+
+/**
+ * The pairs clustering needs: every pair at or above review, and below it only pairs between records
+ * that have a link (evidence against merging their clusters); the rest can never matter.
+ */
+function evidenceForClustering(
+  n: number,
+  pairs: Float64Array,
+  probability: Float64Array,
+  thresholds: ModelConfig['thresholds'],
+): ScoredLink[] {
+  const linked = new Uint8Array(n);
+  for (let p = 0; p < pairs.length; p += 1) {
+    if (probability[p]! < thresholds.link) continue;
+    const a = Math.floor(pairs[p]! / n);
+    linked[a] = 1;
+    linked[pairs[p]! - a * n] = 1;
+  }
+  const links: ScoredLink[] = [];
+  for (let p = 0; p < pairs.length; p += 1) {
+    const a = Math.floor(pairs[p]! / n);
+    const b = pairs[p]! - a * n;
+    if (probability[p]! >= thresholds.review || (linked[a] && linked[b]))
+      links.push({ a, b, probability: probability[p]! });
+  }
+  return links;
 }
 
 export interface PairwiseMetrics {

@@ -4,6 +4,13 @@ export interface BlockingRule {
   name: string;
   /** Key parts (see BLOCKING_KEYS); a record without every part is not in this rule's blocks. */
   keys: string[];
+  /**
+   * Whether EM may learn from this rule's pairs (default true). Rules that block on where people live find
+   * whole households, another kind of group, and would teach the model that household members match.
+   */
+  train?: boolean;
+  /** Overrides the model's maxBlockSize: a rule on one common field is only worth its small (rare-value) blocks. */
+  maxBlockSize?: number;
 }
 
 /** The model as configured (config/linkage/model.json): what to compare, how to block, where to decide. */

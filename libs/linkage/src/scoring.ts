@@ -1,6 +1,7 @@
 import { COMPARISONS, swappedNameLevels } from './comparisons.js';
 import type { Prepared } from './features.js';
 import type { TrainedModel } from './model.js';
+import type { LevelTable } from './pair-levels.js';
 
 export interface PairLevels {
   levels: number[];
@@ -82,7 +83,7 @@ export function scoreLevels(a: Prepared, pl: PairLevels, model: TrainedModel, tf
       const count = tf.counts[name]?.get(comparison.tfValue(a));
       if (count) {
         const share = count / tf.total;
-        w += Math.max(-MAX_TF_ADJUSTMENT, Math.min(MAX_TF_ADJUSTMENT, Math.log2(model.u[name]![level]! / share)));
+        w += clampTf(Math.log2(model.u[name]![level]! / share));
       }
     }
     weight += w;
@@ -101,3 +102,48 @@ export function decide(probability: number, thresholds: TrainedModel['thresholds
   if (probability >= thresholds.link) return 'link';
   return probability >= thresholds.review ? 'review' : 'no-link';
 }
+
+/**
+ * Match probabilities for every candidate pair from its precomputed levels: a table lookup per
+ * comparison, with each record's term-frequency adjustment worked out once rather than per pair.
+ */
+export function scoreTable(
+  records: readonly Prepared[],
+  pairs: Float64Array,
+  table: LevelTable,
+  model: TrainedModel,
+  tf: TermFrequencies,
+): Float64Array {
+  const n = records.length;
+  const K = model.comparisons.length;
+  const base = Math.log2(model.prior / (1 - model.prior));
+  const weights = model.comparisons.map((name) => model.m[name]!.map((m, l) => Math.log2(m / model.u[name]![l]!)));
+  const tfLevel = model.comparisons.map((name) => COMPARISONS[name]!.tfLevel ?? -1);
+  const nameComparison = model.comparisons.map((name) => name === 'given' || name === 'family');
+  const tfAdjust = model.comparisons.map((name, k) => {
+    const comparison = COMPARISONS[name]!;
+    if (!comparison.tfValue || tfLevel[k]! < 0) return null;
+    const adjust = new Float32Array(n);
+    const uAt = model.u[name]![tfLevel[k]!]!;
+    records.forEach((r, i) => {
+      const count = tf.counts[name]?.get(comparison.tfValue!(r));
+      if (count) adjust[i] = clampTf(Math.log2(uAt / (count / tf.total)));
+    });
+    return adjust;
+  });
+  const out = new Float64Array(pairs.length);
+  for (let p = 0; p < pairs.length; p += 1) {
+    const i = Math.floor(pairs[p]! / n);
+    let w = base;
+    for (let k = 0; k < K; k += 1) {
+      const level = table.levels[p * K + k]!;
+      if (level < 0) continue;
+      w += weights[k]![level]!;
+      if (level === tfLevel[k] && tfAdjust[k] && !(table.swapped[p] && nameComparison[k])) w += tfAdjust[k]![i]!;
+    }
+    out[p] = 1 / (1 + 2 ** -w);
+  }
+  return out;
+}
+
+const clampTf = (w: number) => Math.max(-MAX_TF_ADJUSTMENT, Math.min(MAX_TF_ADJUSTMENT, w));

@@ -1,19 +1,27 @@
 import { Rng } from '@joinedup/core';
 import { COMPARISONS } from './comparisons.js';
 import type { Prepared } from './features.js';
-import { blockingKey } from './blocking.js';
-import type { BlockingRule, ModelConfig, TrainedModel } from './model.js';
+import type { CandidatePairs } from './blocking.js';
+import type { ModelConfig, TrainedModel } from './model.js';
+import type { LevelTable } from './pair-levels.js';
 import { pairLevels } from './scoring.js';
 
 const SMOOTHING = 0.5;
 
 /**
  * Unsupervised training: u from random record pairs (nearly all non-matches), then m and the prior by
- * expectation-maximisation over the candidate pairs, with u held fixed. No labels are used.
+ * expectation-maximisation over the candidate pairs, with u held fixed. No labels are used. The levels of
+ * the candidate pairs come precomputed (see computeLevels), so EM costs no string comparisons.
  */
-export function trainModel(records: readonly Prepared[], pairs: Float64Array, config: ModelConfig): TrainedModel {
+export function trainModel(
+  records: readonly Prepared[],
+  candidates: Pick<CandidatePairs, 'pairs' | 'rules'>,
+  table: LevelTable,
+  config: ModelConfig,
+): TrainedModel {
   const n = records.length;
   const names = config.comparisons;
+  const K = names.length;
   const sizes = names.map((name) => COMPARISONS[name]!.levels.length);
 
   const rng = new Rng(config.training.seed);
@@ -28,56 +36,60 @@ export function trainModel(records: readonly Prepared[], pairs: Float64Array, co
     });
   }
   const u = Object.fromEntries(names.map((name, k) => [name, normalise(uCounts[k]!)]));
-
-  // Levels of every candidate pair, computed once: EM iterations then cost no string comparisons.
-  const count = pairs.length;
-  const levels = names.map(() => new Int8Array(count));
-  for (let p = 0; p < count; p += 1) {
-    const key = pairs[p]!;
-    const i = Math.floor(key / n);
-    const pl = pairLevels(records[i]!, records[key - i * n]!, names);
-    pl.levels.forEach((level, k) => (levels[k]![p] = level));
-  }
   const uArr = names.map((name) => u[name]!);
+  const { levels } = table;
+  const count = candidates.pairs.length;
 
-  // One EM session per blocking rule, over the pairs that rule finds, leaving out the comparisons the rule
-  // blocked on (within its blocks they agree by construction, matches or not). Each comparison's m is the
-  // pair-weighted mean over the sessions that could estimate it.
+  // One EM session per blocking rule, over (a sample of) the pairs that rule finds, leaving out the
+  // comparisons the rule blocked on (within its blocks they agree by construction, matches or not). Each
+  // comparison's m is the pair-weighted mean over the sessions that could estimate it.
   const mSums = sizes.map((size) => new Array<number>(size).fill(0));
-  const mWeights = new Array<number>(names.length).fill(0);
-  for (const rule of config.blocking) {
-    const excluded = new Set(rule.keys.map((key) => KEY_COMPARISON[key]).filter(Boolean));
+  const mWeights = new Array<number>(K).fill(0);
+  config.blocking.forEach((rule, r) => {
+    if (rule.train === false) return;
+    const bit = 1 << r;
+    let found = 0;
+    for (let p = 0; p < count; p += 1) if (candidates.rules[p]! & bit) found += 1;
+    if (found < MIN_SESSION_PAIRS) return;
+    const stride = Math.max(1, Math.floor(found / MAX_SESSION_PAIRS));
     const members: number[] = [];
-    for (let p = 0; p < count; p += 1) if (ruleKeyMatches(rule, records, pairs[p]!, n)) members.push(p);
-    if (members.length < MIN_SESSION_PAIRS) continue;
+    for (let p = 0, seen = 0; p < count; p += 1) if (candidates.rules[p]! & bit && seen++ % stride === 0) members.push(p);
+    const excluded = new Set(rule.keys.flatMap((key) => KEY_COMPARISON[key] ?? []));
     const active = names.map((name) => !excluded.has(name));
-    const session = emSession(members, levels, uArr, sizes, active, config.training.iterations);
+    const session = emSession(members, levels, K, uArr, sizes, active, config.training.iterations);
     names.forEach((_, k) => {
       if (!active[k] || session.observed[k]! < MIN_SESSION_PAIRS / 2) return;
-      session.m[k]!.forEach((v, l) => (mSums[k]![l]! += v * members.length));
-      mWeights[k]! += members.length;
+      session.m[k]!.forEach((v, l) => (mSums[k]![l]! += v * found));
+      mWeights[k]! += found;
     });
-  }
+  });
   const m = names.map((_, k) => (mWeights[k]! > 0 ? normalise(mSums[k]!) : initialM(sizes[k]!)));
 
   // The prior among candidate pairs, with m and u fixed: the mean posterior.
+  const ratio = names.map((_, k) => m[k]!.map((v, l) => Math.log(v / uArr[k]![l]!)));
+  const evidence = new Float64Array(count);
+  for (let p = 0; p < count; p += 1) {
+    let w = 0;
+    for (let k = 0; k < K; k += 1) {
+      const level = levels[p * K + k]!;
+      if (level >= 0) w += ratio[k]![level]!;
+    }
+    evidence[p] = w;
+  }
   let prior = 0.1;
   for (let iteration = 0; iteration < config.training.iterations; iteration += 1) {
     const logPrior = Math.log(prior / (1 - prior));
     let total = 0;
-    for (let p = 0; p < count; p += 1) {
-      let w = logPrior;
-      for (let k = 0; k < names.length; k += 1) {
-        const level = levels[k]![p]!;
-        if (level >= 0) w += Math.log(m[k]![level]! / uArr[k]![level]!);
-      }
-      total += 1 / (1 + Math.exp(-w));
-    }
+    for (let p = 0; p < count; p += 1) total += 1 / (1 + Math.exp(-(logPrior + evidence[p]!)));
     prior = Math.min(0.999, Math.max(1e-6, total / Math.max(1, count)));
   }
+  // u comes from random pairs, so the prior that goes with it is also over all pairs (not just candidates):
+  // the expected matches among the candidates, spread over every pair the records could make.
+  const allPairs = (n * (n - 1)) / 2;
+  const randomPairPrior = Math.min(0.5, Math.max(1e-12, (prior * count) / Math.max(1, allPairs)));
   return {
     ...config,
-    prior,
+    prior: randomPairPrior,
     m: Object.fromEntries(names.map((name, k) => [name, m[k]!.map((v) => Number(v.toPrecision(6)))])),
     u: Object.fromEntries(names.map((name) => [name, u[name]!.map((v) => Number(v.toPrecision(6)))])),
     trainedOn: { records: n, candidatePairs: count, randomPairs: sample },
@@ -85,16 +97,18 @@ export function trainModel(records: readonly Prepared[], pairs: Float64Array, co
 }
 
 const MIN_SESSION_PAIRS = 50;
+/** EM needs thousands of pairs, not millions: bigger sessions are sampled evenly. */
+const MAX_SESSION_PAIRS = 50_000;
 
 /** The comparison a blocking key part implies agreement on. */
-const KEY_COMPARISON: Record<string, string> = {
+const KEY_COMPARISON: Record<string, string | string[]> = {
   nhs: 'nhs',
   ni: 'ni',
   upn: 'upn',
   identifier: 'identifier',
   email: 'email',
-  uprn: 'address',
-  locality: 'locality',
+  uprn: ['address', 'home'],
+  locality: ['locality', 'home'],
   'dob-unordered': 'dob',
   'birth-year': 'dob',
   'dob-month-day': 'dob',
@@ -103,15 +117,12 @@ const KEY_COMPARISON: Record<string, string> = {
   'given-phonetic': 'given',
   'given-initial': 'given',
   'given-exact': 'given',
-  postcode: 'postcode',
-  'postcode-outward': 'postcode',
+  'given-canonical': 'given',
+  'family-initial': 'family',
+  'names-phonetic-unordered': ['given', 'family'],
+  postcode: ['postcode', 'home'],
+  'postcode-outward': ['postcode', 'home'],
 };
-
-function ruleKeyMatches(rule: BlockingRule, records: readonly Prepared[], key: number, n: number): boolean {
-  const i = Math.floor(key / n);
-  const a = blockingKey(rule, records[i]!);
-  return a !== '' && a === blockingKey(rule, records[key - i * n]!);
-}
 
 /** Start from "matches mostly agree": each weaker level half as likely, the last (disagreement) rare. */
 function initialM(size: number): number[] {
@@ -121,7 +132,8 @@ function initialM(size: number): number[] {
 /** EM over one session's pairs with u fixed; returns m for the active comparisons. */
 function emSession(
   members: number[],
-  levels: Int8Array[],
+  levels: Int8Array,
+  K: number,
   u: number[][],
   sizes: number[],
   active: boolean[],
@@ -129,34 +141,32 @@ function emSession(
 ) {
   let prior = 0.3;
   let m = sizes.map(initialM);
-  const posterior = new Float64Array(members.length);
   const observed = sizes.map(() => 0);
   for (let iteration = 0; iteration < iterations; iteration += 1) {
     const logPrior = Math.log(prior / (1 - prior));
+    const ratio = m.map((mk, k) => mk.map((v, l) => Math.log(v / u[k]![l]!)));
+    const sums = sizes.map((size) => new Array<number>(size).fill(1e-3));
+    observed.fill(0);
     let total = 0;
-    members.forEach((p, x) => {
+    // E and M steps in one pass over the pairs.
+    for (const p of members) {
       let w = logPrior;
-      for (let k = 0; k < sizes.length; k += 1) {
-        const level = levels[k]![p]!;
-        if (active[k] && level >= 0) w += Math.log(m[k]![level]! / u[k]![level]!);
+      for (let k = 0; k < K; k += 1) {
+        const level = levels[p * K + k]!;
+        if (active[k] && level >= 0) w += ratio[k]![level]!;
       }
-      posterior[x] = 1 / (1 + Math.exp(-w));
-      total += posterior[x]!;
-    });
-    prior = Math.min(0.999, Math.max(1e-6, total / members.length));
-    m = sizes.map((size, k) => {
-      const sums = new Array<number>(size).fill(1e-3);
-      let seen = 0;
-      members.forEach((p, x) => {
-        const level = levels[k]![p]!;
+      const posterior = 1 / (1 + Math.exp(-w));
+      total += posterior;
+      for (let k = 0; k < K; k += 1) {
+        const level = levels[p * K + k]!;
         if (level >= 0) {
-          sums[level]! += posterior[x]!;
-          seen += 1;
+          sums[k]![level]! += posterior;
+          observed[k]! += 1;
         }
-      });
-      observed[k] = seen;
-      return normalise(sums);
-    });
+      }
+    }
+    prior = Math.min(0.999, Math.max(1e-6, total / members.length));
+    m = sums.map(normalise);
   }
   return { m, observed };
 }

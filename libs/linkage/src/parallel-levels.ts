@@ -1,0 +1,51 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { LinkageRecord } from './linkage-record.js';
+import type { LevelsStrategy } from './link-records.js';
+import { computeLevels, concatLevels, type LevelTable } from './pair-levels.js';
+
+/** Run from TypeScript sources (tsx) or from the build: the worker file has the same extension. */
+const fromSource = import.meta.url.endsWith('.ts');
+const workerFile = new URL(fromSource ? './levels-worker.ts' : './levels-worker.js', import.meta.url);
+/** From sources the worker first registers tsx's loader (an --import flag does not reach worker threads). */
+const entry = fromSource
+  ? new URL(
+      `data:text/javascript,${encodeURIComponent(
+        `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); ` +
+          `await import(${JSON.stringify(workerFile.href)});`,
+      )}`,
+    )
+  : workerFile;
+
+/**
+ * Compares candidate pairs on every core: `threads - 1` worker threads plus this one, each taking an equal
+ * slice. The workers get the raw records up front and prepare them while this thread blocks.
+ */
+export function parallelLevels(
+  records: readonly LinkageRecord[],
+  comparisons: readonly string[],
+  threads = availableParallelism(),
+): { levels: LevelsStrategy; close: () => Promise<void> } {
+  const workers = Array.from(
+    { length: Math.max(0, threads - 1) },
+    () => new Worker(entry, { workerData: { records, comparisons } }),
+  );
+  const ready = Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+  const levels: LevelsStrategy = async (prepared, pairs, names) => {
+    if (names.join() !== comparisons.join()) throw new Error('parallelLevels was set up for other comparisons');
+    await ready;
+    const slices = workers.length + 1;
+    const size = Math.ceil(pairs.length / slices);
+    const answers = workers.map(
+      (w, s) =>
+        new Promise<LevelTable>((resolve, reject) => {
+          w.once('message', resolve);
+          w.once('error', reject);
+          w.postMessage(pairs.slice(s * size, (s + 1) * size));
+        }),
+    );
+    const mine = computeLevels(prepared, pairs.subarray(workers.length * size), names);
+    return concatLevels([...(await Promise.all(answers)), mine]);
+  };
+  return { levels, close: async () => void (await Promise.all(workers.map((w) => w.terminate()))) };
+}
