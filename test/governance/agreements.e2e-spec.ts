@@ -201,6 +201,37 @@ describe('governance over HTTP: agreements, consent and decisions', () => {
     const igHousing = await person('northmoor-housing', 'ig-housing', ['ig-officer']);
     expect((await call(igHousing, 'GET', `/v1/governance/agreements/${id}`)).status).toBe(404);
     expect((await call(igHousing, 'POST', `/v1/governance/agreements/${id}/approve`)).status).toBe(404);
+    expect((await call(igHousing, 'GET', '/v1/governance/decisions')).body.items).toEqual([]);
+    expect(((await call(igPolice, 'GET', '/v1/governance/decisions')).body.items as Json[]).length).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('lets agency systems with records:write send consent, and shows each agency only its own records', async () => {
+    const writer = await registerAgencyClient(api.base, api.adminToken, { agencyId: POLICE, sector: 'police' });
+    const reader = await registerAgencyClient(api.base, api.adminToken, {
+      agencyId: POLICE,
+      sector: 'police',
+      scopes: ['records:read'],
+    });
+    const body = {
+      subjectIds: [`${POLICE}/p-9`],
+      purpose: 'safeguarding',
+      state: 'refused',
+      scope: [CSC],
+      evidenceRef: 'police-system-77',
+    };
+    const sent = await call(await writer.getToken(), 'POST', '/v1/governance/consents', body);
+    expect(sent.status).toBe(201);
+    expect(sent.body).toMatchObject({ agencyId: POLICE, recordedBy: writer.clientId, scope: [CSC] });
+    expect((await call(await reader.getToken(), 'POST', '/v1/governance/consents', body)).status).toBe(403);
+
+    const own = await call(igPolice, 'GET', `/v1/governance/consents?subject=${POLICE}/p-9`);
+    expect((own.body.items as Json[]).map((c) => c.id)).toEqual([sent.body.id]);
+    const other = await call(igCsc, 'GET', `/v1/governance/consents?subject=${POLICE}/p-9`);
+    expect(other.body.items).toEqual([]);
+    const notParty = await call(igCsc, 'POST', `/v1/governance/consents/${sent.body.id as string}/withdraw`, {
+      evidenceRef: 'x',
+    });
+    expect(notParty.status).toBe(404);
   }, 30_000);
 
   it('stores agreement versions, consent and decisions append-only', async () => {

@@ -137,7 +137,10 @@ export class LiveGovernance implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.config.databaseUrl, application_name: 'joinedup-governance' });
+    const client = new pg.Client({
+      connectionString: this.config.databaseUrl,
+      application_name: 'joinedup-governance',
+    });
     this.listener = client;
     client.on('notification', (n) => {
       try {

@@ -2,7 +2,12 @@ import { diffVersions } from './agreement-diff.js';
 
 describe('diffVersions', () => {
   it('lists changed, added and removed fields by path', () => {
-    const v1 = { title: 'A', version: 1, flows: [{ from: 'x', categories: ['identity'] }], lawfulBasis: { gateway: 'g' } };
+    const v1 = {
+      title: 'A',
+      version: 1,
+      flows: [{ from: 'x', categories: ['identity'] }],
+      lawfulBasis: { gateway: 'g' },
+    };
     const v2 = {
       title: 'B',
       version: 2,

@@ -14,7 +14,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DATA_CATEGORIES } from '@joinedup/core';
-import { AGREEMENT_STATUSES, ARTICLE6_BASES, ARTICLE9_CONDITIONS, CONSENT_RULES, SCHEDULE1_CONDITIONS } from '@joinedup/governance';
+import {
+  AGREEMENT_STATUSES,
+  ARTICLE6_BASES,
+  ARTICLE9_CONDITIONS,
+  CONSENT_RULES,
+  SCHEDULE1_CONDITIONS,
+} from '@joinedup/governance';
 
 /*
  * Shapes only: whether the content makes a valid agreement (parties, conditions, dates) is the

@@ -40,7 +40,12 @@ const subjectsOf = (s: DecisionRequest['subject']): string[] => (typeof s === 's
 export class GovernanceDecisionRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async append(manager: EntityManager, request: DecisionRequest, d: Decision, context: string): Promise<StoredDecision> {
+  async append(
+    manager: EntityManager,
+    request: DecisionRequest,
+    d: Decision,
+    context: string,
+  ): Promise<StoredDecision> {
     const rows = await queryRows<StoredDecision>(
       manager,
       `INSERT INTO governance_decision (at, purpose, from_agency, to_agency, subjects, requested, permitted, fields,
