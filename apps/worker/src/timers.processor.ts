@@ -5,10 +5,11 @@ import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { systemClock } from '@joinedup/core';
 import { AgreementExpiry } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
+import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { WorkerQueues } from './worker-queues.service.js';
 
-type TimerName = 'outbox.sweep' | 'agreements.expire';
+type TimerName = 'outbox.sweep' | 'agreements.expire' | 'audit.checkpoint';
 type TimersJob = Job<JobPayloads[TimerName], string, TimerName>;
 /** Agreements end on a date; checking every minute expires them at most a minute late. */
 const EXPIRE_EVERY_MS = 60_000;
@@ -25,6 +26,7 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
     private readonly queues: WorkerQueues,
     private readonly relay: OutboxRelayService,
     private readonly expiry: AgreementExpiry,
+    private readonly checkpoints: AuditCheckpointService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -37,6 +39,11 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
       'agreements.expire',
       { every: EXPIRE_EVERY_MS },
       { name: 'agreements.expire', data: {} },
+    );
+    await this.queues.queues.timers.upsertJobScheduler(
+      'audit.checkpoint',
+      { every: this.config.auditCheckpointEverySeconds * 1000 },
+      { name: 'audit.checkpoint', data: {} },
     );
     const worker = new Worker(QUEUES.timers, (job: TimersJob) => this.process(job), {
       connection: this.redis,
@@ -56,6 +63,8 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
         const expired = await this.expiry.expireDue(systemClock.now());
         return expired.length > 0 ? `expired ${expired.length}: ${expired.join(', ')}` : 'skipped: none due';
       }
+      case 'audit.checkpoint':
+        return this.checkpoints.run();
       default: {
         const unknown: never = job.name;
         throw new Error(`timers queue has no handler for ${String(unknown)}`);

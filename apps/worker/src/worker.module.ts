@@ -5,6 +5,7 @@ import { type BrokerConfig, ConfigModule, loggerParams } from '@joinedup/config'
 import { EnforcementModule } from '@joinedup/enforcement';
 import { DatabaseModule, PostgresHealthIndicator } from '@joinedup/persistence';
 import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
+import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { WorkerHealthController } from './health.controller.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { TimersProcessor } from './timers.processor.js';
@@ -24,7 +25,14 @@ export class WorkerModule {
         EnforcementModule,
       ],
       controllers: [WorkerHealthController],
-      providers: [PostgresHealthIndicator, RedisHealthIndicator, WorkerQueues, OutboxRelayService, TimersProcessor],
+      providers: [
+        PostgresHealthIndicator,
+        RedisHealthIndicator,
+        WorkerQueues,
+        OutboxRelayService,
+        AuditCheckpointService,
+        TimersProcessor,
+      ],
     };
   }
 }

@@ -65,6 +65,11 @@ class EnvironmentVariables {
   @IsInt()
   @Min(1024)
   MAX_BODY_BYTES = 1_048_576;
+
+  /** How often the worker signs a checkpoint of the audit chain's head (seconds). */
+  @IsInt()
+  @Min(10)
+  AUDIT_CHECKPOINT_EVERY_SECONDS = 600;
 }
 
 export type BrokerConfig = Readonly<{
@@ -81,9 +86,16 @@ export type BrokerConfig = Readonly<{
   bootstrapAdmin?: { email: string; password: string };
   maxBodyBytes: number;
   rateLimitPerMinute: number;
+  auditCheckpointEverySeconds: number;
 }>;
 
-const NUMERIC_KEYS = new Set(['PORT', 'WORKER_PORT', 'MAX_BODY_BYTES', 'RATE_LIMIT_PER_MINUTE']);
+const NUMERIC_KEYS = new Set([
+  'PORT',
+  'WORKER_PORT',
+  'MAX_BODY_BYTES',
+  'RATE_LIMIT_PER_MINUTE',
+  'AUDIT_CHECKPOINT_EVERY_SECONDS',
+]);
 
 /**
  * Validates the environment once and lists every problem at once.
@@ -138,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined>): BrokerConfi
         : undefined,
     maxBodyBytes: vars.MAX_BODY_BYTES,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+    auditCheckpointEverySeconds: vars.AUDIT_CHECKPOINT_EVERY_SECONDS,
   };
 }
 

@@ -23,6 +23,8 @@ export interface JobPayloads {
   'outbox.sweep': Record<string, never>;
   /** Scheduled: expire agreements whose end date has passed. */
   'agreements.expire': Record<string, never>;
+  /** Scheduled: sign a checkpoint of the audit chain's head with the broker's key. */
+  'audit.checkpoint': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -30,6 +32,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'record.changed': QUEUES.linkage,
   'outbox.sweep': QUEUES.timers,
   'agreements.expire': QUEUES.timers,
+  'audit.checkpoint': QUEUES.timers,
 };
 
 export function queueOf(job: JobName): QueueName {

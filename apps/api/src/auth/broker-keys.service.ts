@@ -3,19 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { DataSource } from 'typeorm';
 import { BrokerError } from '@joinedup/core';
-import { queryRows, withSystemScope } from '@joinedup/persistence';
+import {
+  BrokerSigningKeyRepository,
+  type BrokerSigningKeyRow,
+  queryRows,
+  withSystemScope,
+} from '@joinedup/persistence';
 
 export const BROKER_ALG = 'ES256';
 const CACHE_MS = 30_000;
 type SigningKey = Awaited<ReturnType<typeof importJWK>>;
-
-interface KeyRow {
-  kid: string;
-  alg: string;
-  public_jwk: JWK;
-  private_jwk: JWK;
-  status: 'active' | 'verify-only' | 'retired';
-}
 
 /**
  * The broker's signing keys, kept in PostgreSQL so every api replica signs and verifies alike. A short
@@ -23,9 +20,12 @@ interface KeyRow {
  */
 @Injectable()
 export class BrokerKeysService implements OnApplicationBootstrap {
-  private cache: { at: number; keys: KeyRow[] } | null = null;
+  private cache: { at: number; keys: BrokerSigningKeyRow[] } | null = null;
+  private readonly store: BrokerSigningKeyRepository;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource) {
+    this.store = new BrokerSigningKeyRepository(dataSource);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureActiveKey();
@@ -75,20 +75,18 @@ export class BrokerKeysService implements OnApplicationBootstrap {
   async signingKey(): Promise<{ kid: string; key: SigningKey }> {
     const active = (await this.keys()).find((k) => k.status === 'active');
     if (!active) throw new BrokerError('INTERNAL', 'the broker has no active signing key');
-    return { kid: active.kid, key: await importJWK(active.private_jwk, BROKER_ALG) };
+    return { kid: active.kid, key: await importJWK(active.privateJwk as JWK, BROKER_ALG) };
   }
 
   /** Public keys that verify: active and verify-only. */
   async publicJwks(forceRefresh = false): Promise<{ keys: JWK[] }> {
     const keys = (await this.keys(forceRefresh)).filter((k) => k.status !== 'retired');
-    return { keys: keys.map((k) => ({ ...k.public_jwk, kid: k.kid, alg: k.alg, use: 'sig' })) };
+    return { keys: keys.map((k) => ({ ...(k.publicJwk as JWK), kid: k.kid, alg: k.alg, use: 'sig' })) };
   }
 
-  private async keys(forceRefresh = false): Promise<KeyRow[]> {
+  private async keys(forceRefresh = false): Promise<BrokerSigningKeyRow[]> {
     if (!forceRefresh && this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache.keys;
-    const keys = await withSystemScope(this.dataSource, (manager) =>
-      manager.query(`SELECT kid, alg, public_jwk, private_jwk, status FROM broker_signing_key ORDER BY created_at`),
-    );
+    const keys = await this.store.all();
     this.cache = { at: Date.now(), keys };
     return keys;
   }

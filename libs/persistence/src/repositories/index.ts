@@ -3,3 +3,4 @@ export * from './record-change.repository.js';
 export * from './intake-request.repository.js';
 export * from './registry.repository.js';
 export * from './governance/index.js';
+export * from './broker-signing-key.repository.js';
