@@ -5,3 +5,4 @@ export * from './working-days.js';
 export * from './family.js';
 export * from './lead-worker-policy.js';
 export * from './choose-lead.js';
+export * from './case-lifecycle.js';
