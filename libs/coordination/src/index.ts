@@ -6,3 +6,5 @@ export * from './family.js';
 export * from './lead-worker-policy.js';
 export * from './choose-lead.js';
 export * from './case-lifecycle.js';
+export * from './offer-state.js';
+export * from './next-offer.js';
