@@ -95,7 +95,11 @@ function load(worker: Worker): number {
   return worker.capacity > 0 ? worker.caseload / worker.capacity : Number.POSITIVE_INFINITY;
 }
 
-/** Ranked lead-worker candidates for a family, each with the policy step that placed it and why. */
+/**
+ * Ranked lead-worker candidates for a family, each with the policy step that placed it and why.
+ * `exclude` holds worker ids, or candidate keys (`candidateKey`) to leave out a duty team.
+ * Pass only the involvements governance allows for case coordination.
+ */
 export function chooseLead(
   family: FamilySnapshot,
   workers: readonly Worker[],
