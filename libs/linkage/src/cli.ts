@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { blockingKey } from './blocking.js';
 import { type CsvMapping, readCsvSource } from './csv-source.js';
 import type { LinkageRecord } from './linkage-record.js';
@@ -43,10 +43,11 @@ const records: LinkageRecord[] = [];
 const truth: string[] = [];
 let truthFile: Map<string, string> | null = null;
 if (values['truth-file']) {
-  const rows = parse(readFileSync(values['truth-file'], 'utf8'), { columns: true, trim: true }) as Record<
-    string,
-    string
-  >[];
+  const { data: rows } = Papa.parse<Record<string, string>>(readFileSync(values['truth-file'], 'utf8'), {
+    header: true,
+    skipEmptyLines: 'greedy',
+    transform: (v) => v.trim(),
+  });
   truthFile = new Map(rows.map((r) => [`${r.agency}/${r.external_id}`, r.person_id!]));
 }
 const [truthColumn, truthPattern] = values.truth

@@ -81,7 +81,10 @@ export function trainModel(
     const logPrior = Math.log(prior / (1 - prior));
     let total = 0;
     for (let p = 0; p < count; p += 1) total += 1 / (1 + Math.exp(-(logPrior + evidence[p]!)));
-    prior = Math.min(0.999, Math.max(1e-6, total / Math.max(1, count)));
+    const next = Math.min(0.999, Math.max(1e-6, total / Math.max(1, count)));
+    const moved = Math.abs(next - prior);
+    prior = next;
+    if (moved < CONVERGED * prior) break;
   }
   // u comes from random pairs, so the prior that goes with it is also over all pairs (not just candidates):
   // the expected matches among the candidates, spread over every pair the records could make.
@@ -99,6 +102,8 @@ export function trainModel(
 const MIN_SESSION_PAIRS = 50;
 /** EM needs thousands of pairs, not millions: bigger sessions are sampled evenly. */
 const MAX_SESSION_PAIRS = 50_000;
+/** EM stops early once no estimate moves by more than this between iterations. */
+const CONVERGED = 1e-5;
 
 /** The comparison a blocking key part implies agreement on. */
 const KEY_COMPARISON: Record<string, string | string[]> = {
@@ -165,8 +170,15 @@ function emSession(
         }
       }
     }
-    prior = Math.min(0.999, Math.max(1e-6, total / members.length));
-    m = sums.map(normalise);
+    const nextPrior = Math.min(0.999, Math.max(1e-6, total / members.length));
+    const next = sums.map(normalise);
+    const moved = Math.max(
+      Math.abs(nextPrior - prior),
+      ...next.map((mk, k) => Math.max(...mk.map((v, l) => Math.abs(v - m[k]![l]!)))),
+    );
+    prior = nextPrior;
+    m = next;
+    if (moved < CONVERGED) break;
   }
   return { m, observed };
 }
