@@ -5,11 +5,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import Papa from 'papaparse';
-import { blockingKey } from './blocking.js';
 import { type CsvMapping, readCsvSource } from './csv-source.js';
 import type { LinkageRecord } from './linkage-record.js';
 import { availableParallelism } from 'node:os';
-import { linkRecordsWith, pairwiseMetrics } from './link-records.js';
+import { linkRecordsWith, pairwiseMetrics, truePairsPerRule } from './link-records.js';
 import { parallelLevels } from './parallel-levels.js';
 import { validateModelConfig } from './model.js';
 
@@ -84,7 +83,7 @@ const result = await linkRecordsWith(
   { onProgress: progress },
 );
 await workers.close();
-const kept = truth.length > 0 ? truePairsPerRule(result.prepared.length, truth, config.blocking) : null;
+const kept = truth.length > 0 ? truePairsPerRule(result.candidates, truth) : null;
 result.rules.forEach((r, i) =>
   progress(
     `rule ${r.rule}: ${r.candidatePairs} candidate pairs${kept ? `, keeps ${kept[i]} true pairs` : ''}${r.skippedBlocks ? `, ${r.skippedBlocks} oversized blocks skipped` : ''}`,
@@ -114,30 +113,3 @@ console.log(
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   }),
 );
-
-/** For each blocking rule, how many true pairs (same truth value) it puts in one block. */
-function truePairsPerRule(n: number, truthOf: readonly string[], rules: typeof config.blocking): number[] {
-  const prepared = result.prepared;
-  const byTruth = new Map<string, number[]>();
-  for (let i = 0; i < n; i += 1) {
-    const list = byTruth.get(truthOf[i]!) ?? [];
-    list.push(i);
-    byTruth.set(truthOf[i]!, list);
-  }
-  return rules.map((rule) => {
-    // A pair is kept only if its block was not skipped as oversized.
-    const sizes = new Map<string, number>();
-    const keyOf = prepared.map((r) => blockingKey(rule, r));
-    for (const key of keyOf) if (key) sizes.set(key, (sizes.get(key) ?? 0) + 1);
-    const limit = rule.maxBlockSize ?? config.maxBlockSize;
-    let count = 0;
-    for (const members of byTruth.values()) {
-      for (let x = 0; x < members.length; x += 1)
-        for (let y = x + 1; y < members.length; y += 1) {
-          const key = keyOf[members[x]!]!;
-          if (key && key === keyOf[members[y]!] && sizes.get(key)! <= limit) count += 1;
-        }
-    }
-    return count;
-  });
-}

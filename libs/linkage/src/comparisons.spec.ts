@@ -42,11 +42,29 @@ describe('comparison levels', () => {
     expect(level('family', {}, { family: 'Zielinski' })).toBe(4);
   });
 
-  it('date of birth: exact, day and month swapped, one part, close, different', () => {
+  it('date of birth: exact, day and month swapped, one part, within a year, within ten years, further', () => {
+    expect(level('dob', {}, {})).toBe(0);
     expect(level('dob', {}, { birthDate: '1980-09-03' })).toBe(1);
     expect(level('dob', {}, { birthDate: '1980-03-19' })).toBe(2);
     expect(level('dob', {}, { birthDate: '1981-03-20' })).toBe(3);
+    expect(level('dob', {}, { birthDate: '1979-11-30' })).toBe(3);
     expect(level('dob', {}, { birthDate: '1975-11-30' })).toBe(4);
+    // A parent and a child named after them: decades apart.
+    expect(level('dob', {}, { birthDate: '2008-07-21' })).toBe(5);
+    expect(level('dob', {}, { birthDate: '1980' })).toBe(3);
+  });
+
+  it('home: postcode, street address and town read together, as one fact', () => {
+    const home = { addressLines: ['12 Mill Lane'], postcode: 'LS1 4AP', locality: 'Leeds' };
+    expect(level('home', home, home)).toBe(0);
+    expect(level('home', home, { ...home, uprn: '1', addressLines: ['12 Mill Lane'] })).toBe(0);
+    expect(level('home', home, { ...home, postcode: 'LS1 4AX' })).toBe(1);
+    expect(level('home', home, { ...home, addressLines: ['12 Mill Lane', 'Headingley'] })).toBe(1);
+    expect(level('home', home, { ...home, addressLines: ['3 Park Row'] })).toBe(2);
+    expect(level('home', home, { addressLines: ['3 Park Row'], postcode: 'LS1 4XX', locality: 'Leeds' })).toBe(3);
+    expect(level('home', home, { addressLines: ['3 Park Row'], postcode: 'LS1 9ZZ', locality: 'Otley' })).toBe(4);
+    expect(level('home', home, { addressLines: ['3 Park Row'], postcode: 'M1 1AE', locality: 'Manchester' })).toBe(5);
+    expect(level('home', { postcode: undefined }, { postcode: undefined })).toBe(-1);
   });
 
   it('postcode: exact, sector, district, different', () => {

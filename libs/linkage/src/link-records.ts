@@ -16,6 +16,8 @@ export interface LinkResult {
   scored: ScoredLink[];
   personOf: Int32Array;
   comparisons: number;
+  /** The candidate pairs and which rules found each (for per-rule reports). */
+  candidates: CandidatePairs;
 }
 
 export interface LinkOptions {
@@ -90,6 +92,7 @@ function finish(
     scored: links.filter((s) => s.probability >= model.thresholds.review),
     personOf,
     comparisons: pairs.length,
+    candidates,
   };
 }
 
@@ -118,6 +121,40 @@ function evidenceForClustering(
       links.push({ a, b, probability: probability[p]! });
   }
   return links;
+}
+
+/**
+ * For each blocking rule, how many true pairs (records with equal truth values) it found: looked up in the
+ * candidate pairs (sorted) with their rule masks, so it costs one binary search per true pair.
+ */
+export function truePairsPerRule(candidates: CandidatePairs, truth: readonly string[]): number[] {
+  const n = truth.length;
+  const kept = candidates.reports.map(() => 0);
+  const byTruth = new Map<string, number[]>();
+  truth.forEach((t, i) => {
+    const list = byTruth.get(t);
+    if (list) list.push(i);
+    else byTruth.set(t, [i]);
+  });
+  const { pairs, rules } = candidates;
+  for (const members of byTruth.values()) {
+    for (let x = 0; x < members.length; x += 1)
+      for (let y = x + 1; y < members.length; y += 1) {
+        const key = members[x]! * n + members[y]!;
+        let lo = 0;
+        let hi = pairs.length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          if (pairs[mid]! < key) lo = mid + 1;
+          else if (pairs[mid]! > key) hi = mid - 1;
+          else {
+            for (let r = 0; r < kept.length; r += 1) if (rules[mid]! & (1 << r)) kept[r]! += 1;
+            break;
+          }
+        }
+      }
+  }
+  return kept;
 }
 
 export interface PairwiseMetrics {
