@@ -53,7 +53,8 @@ export function trainModel(
     if (found < MIN_SESSION_PAIRS) return;
     const stride = Math.max(1, Math.floor(found / MAX_SESSION_PAIRS));
     const members: number[] = [];
-    for (let p = 0, seen = 0; p < count; p += 1) if (candidates.rules[p]! & bit && seen++ % stride === 0) members.push(p);
+    for (let p = 0, seen = 0; p < count; p += 1)
+      if (candidates.rules[p]! & bit && seen++ % stride === 0) members.push(p);
     const excluded = new Set(rule.keys.flatMap((key) => KEY_COMPARISON[key] ?? []));
     const active = names.map((name) => !excluded.has(name));
     const session = emSession(members, levels, K, uArr, sizes, active, config.training.iterations);
