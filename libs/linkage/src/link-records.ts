@@ -89,7 +89,7 @@ function finish(
     model,
     candidatePairs: pairs.length,
     rules: candidates.reports,
-    scored: links.filter((s) => s.probability >= model.thresholds.review),
+    scored: links,
     personOf,
     comparisons: pairs.length,
     candidates,
@@ -97,8 +97,9 @@ function finish(
 }
 
 /**
- * The pairs clustering needs: every pair at or above review, and below it only pairs between records
- * that have a link (evidence against merging their clusters); the rest can never matter.
+ * The pairs clustering sees: those at or above review. Pairs below it are left out on purpose: the
+ * service keeps only these (a stored population cannot keep every candidate pair), and batch and
+ * incremental linkage must see the same evidence to give the same persons.
  */
 function evidenceForClustering(
   n: number,
@@ -106,19 +107,11 @@ function evidenceForClustering(
   probability: Float64Array,
   thresholds: ModelConfig['thresholds'],
 ): ScoredLink[] {
-  const linked = new Uint8Array(n);
-  for (let p = 0; p < pairs.length; p += 1) {
-    if (probability[p]! < thresholds.link) continue;
-    const a = Math.floor(pairs[p]! / n);
-    linked[a] = 1;
-    linked[pairs[p]! - a * n] = 1;
-  }
   const links: ScoredLink[] = [];
   for (let p = 0; p < pairs.length; p += 1) {
+    if (probability[p]! < thresholds.review) continue;
     const a = Math.floor(pairs[p]! / n);
-    const b = pairs[p]! - a * n;
-    if (probability[p]! >= thresholds.review || (linked[a] && linked[b]))
-      links.push({ a, b, probability: probability[p]! });
+    links.push({ a, b: pairs[p]! - a * n, probability: probability[p]! });
   }
   return links;
 }
