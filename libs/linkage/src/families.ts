@@ -12,6 +12,14 @@ export interface Family {
  * share a current UPRN. (A shared street address alone is not enough: flats and houses in multiple
  * occupation would merge strangers.)
  */
+/** What ties a record's person to others in a family: an agency household reference, a property (UPRN). */
+export function familyKeys(r: Prepared): string[] {
+  const keys: string[] = [];
+  if (r.householdRef) keys.push(`household:${r.householdRef}`);
+  if (r.uprn) keys.push(`uprn:${r.uprn}`);
+  return keys;
+}
+
 export function groupFamilies(records: readonly Prepared[], personOf: Int32Array): Family[] {
   const persons = Math.max(-1, ...personOf) + 1;
   const parent = Int32Array.from({ length: persons }, (_, i) => i);

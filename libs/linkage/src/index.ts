@@ -12,3 +12,4 @@ export * from './scoring.js';
 export * from './training.js';
 export * from './pair-levels.js';
 export * from './parallel-levels.js';
+export * from './stable-ids.js';

@@ -6,6 +6,12 @@ import { AuditEventEntity } from './audit-event.entity.js';
 import { BrokerSigningKeyEntity } from './broker-signing-key.entity.js';
 import { ConsentRecordEntity } from './consent-record.entity.js';
 import { GovernanceDecisionEntity } from './governance-decision.entity.js';
+import { FamilyEntity } from './family.entity.js';
+import { LinkageChangeEntity } from './linkage-change.entity.js';
+import { LinkageDecisionEntity } from './linkage-decision.entity.js';
+import { LinkageLinkEntity } from './linkage-link.entity.js';
+import { LinkageRecordEntity } from './linkage-record.entity.js';
+import { LinkedPersonEntity } from './linked-person.entity.js';
 import { IntakeRequestEntity } from './intake-request.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
 import { PersonEntity } from './person.entity.js';
@@ -23,6 +29,12 @@ export {
   ConsentRecordEntity,
   GovernanceDecisionEntity,
   IntakeRequestEntity,
+  LinkedPersonEntity,
+  LinkageRecordEntity,
+  LinkageLinkEntity,
+  LinkageDecisionEntity,
+  LinkageChangeEntity,
+  FamilyEntity,
   OutboxEventEntity,
   PersonEntity,
   RecordChangeEntity,
@@ -47,4 +59,10 @@ export const ENTITIES = [
   AgreementVersionEntity,
   ConsentRecordEntity,
   GovernanceDecisionEntity,
+  LinkageRecordEntity,
+  LinkedPersonEntity,
+  FamilyEntity,
+  LinkageLinkEntity,
+  LinkageDecisionEntity,
+  LinkageChangeEntity,
 ];

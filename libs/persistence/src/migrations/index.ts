@@ -14,6 +14,8 @@ import { IsolateGovernanceByAgency1795544588048 } from './1795544588048-IsolateG
 import { MakeGovernanceAppendOnly1795544589048 } from './1795544589048-MakeGovernanceAppendOnly.js';
 import { NotifyGovernanceChanges1795544590048 } from './1795544590048-NotifyGovernanceChanges.js';
 import { ReplaceAuditSubjectsIndexWithGin1795544862229 } from './1795544862229-ReplaceAuditSubjectsIndexWithGin.js';
+import { CreateLinkageIndex1795546173406 } from './1795546173406-CreateLinkageIndex.js';
+import { IsolateLinkageToSystem1795546174406 } from './1795546174406-IsolateLinkageToSystem.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   MakeGovernanceAppendOnly1795544589048,
   NotifyGovernanceChanges1795544590048,
   ReplaceAuditSubjectsIndexWithGin1795544862229,
+  CreateLinkageIndex1795546173406,
+  IsolateLinkageToSystem1795546174406,
 ];

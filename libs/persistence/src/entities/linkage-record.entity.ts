@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/**
+ * The persistent blocking index: one row per live source record, with its precomputed comparison
+ * features and blocking keys (GIN-indexed), so a new record is compared only with records that share a
+ * key. Features are derived personal data: this table is read in the system scope only.
+ */
+@Entity({ name: 'linkage_record' })
+@Index('linkage_record_blocking_keys_idx', ['blockingKeys'], { type: 'gin' })
+@Index('linkage_record_family_keys_idx', ['familyKeys'], { type: 'gin' })
+@Index('linkage_record_person_idx', ['personId'])
+export class LinkageRecordEntity {
+  @PrimaryColumn({ name: 'source_record_id', type: 'uuid' })
+  sourceRecordId!: string;
+
+  @Column({ name: 'agency_id', type: 'text' })
+  agencyId!: string;
+
+  @Column({ name: 'person_id', type: 'uuid', nullable: true })
+  personId!: string | null;
+
+  /** The engine's Prepared features, computed once per record version. */
+  @Column({ type: 'jsonb' })
+  features!: Record<string, unknown>;
+
+  @Column({ name: 'blocking_keys', type: 'text', array: true })
+  blockingKeys!: string[];
+
+  /** Household references and UPRN: what ties this record's person to a family. */
+  @Column({ name: 'family_keys', type: 'text', array: true })
+  familyKeys!: string[];
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
