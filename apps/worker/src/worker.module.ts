@@ -7,6 +7,7 @@ import { DatabaseModule, PostgresHealthIndicator } from '@joinedup/persistence';
 import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
 import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { WorkerHealthController } from './health.controller.js';
+import { LinkageProcessor } from './linkage/linkage.processor.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { TimersProcessor } from './timers.processor.js';
 import { WorkerQueues } from './worker-queues.service.js';
@@ -32,6 +33,7 @@ export class WorkerModule {
         OutboxRelayService,
         AuditCheckpointService,
         TimersProcessor,
+        LinkageProcessor,
       ],
     };
   }

@@ -12,7 +12,7 @@ export interface LinkResult {
   model: TrainedModel;
   candidatePairs: number;
   rules: RuleReport[];
-  /** Candidate pairs at or above the review threshold. */
+  /** Candidate pairs at or above the review threshold (including any `allowPair` refused). */
   scored: ScoredLink[];
   personOf: Int32Array;
   comparisons: number;
@@ -25,6 +25,13 @@ export interface LinkOptions {
   trained?: TrainedModel;
   decisions?: HumanDecision[];
   onProgress?: (stage: string) => void;
+  /** Adjust agreement on rare values by their frequency in these records (default true). */
+  termFrequencies?: boolean;
+  /**
+   * Whether a scored pair (record indices) may be linked at all, e.g. the governance gate for
+   * identity-matching across agencies. A refused pair is left out of clustering.
+   */
+  allowPair?: (a: number, b: number) => boolean;
 }
 
 /** How the levels of the candidate pairs get computed: here, or spread over worker threads. */
@@ -76,20 +83,25 @@ function finish(
   const progress = options.onProgress ?? (() => undefined);
   progress('training');
   const model = options.trained ?? trainModel(prepared, candidates, table, config);
-  const tf = termFrequencies(prepared, model.comparisons);
+  const tf =
+    options.termFrequencies === false
+      ? { total: prepared.length, counts: {} }
+      : termFrequencies(prepared, model.comparisons);
   progress('scoring');
   const n = prepared.length;
   const { pairs } = candidates;
   const probability = scoreTable(prepared, pairs, table, model, tf);
   progress('clustering');
-  const links = evidenceForClustering(n, pairs, probability, model.thresholds);
+  const allow = options.allowPair;
+  const evidence = evidenceForClustering(n, pairs, probability, model.thresholds);
+  const links = allow ? evidence.filter((l) => allow(l.a, l.b)) : evidence;
   const personOf = clusterPersons(n, links, model.thresholds, options.decisions);
   return {
     prepared,
     model,
     candidatePairs: pairs.length,
     rules: candidates.reports,
-    scored: links,
+    scored: evidence,
     personOf,
     comparisons: pairs.length,
     candidates,

@@ -4,3 +4,4 @@ export * from './intake-request.repository.js';
 export * from './registry.repository.js';
 export * from './governance/index.js';
 export * from './broker-signing-key.repository.js';
+export * from './linkage.repository.js';

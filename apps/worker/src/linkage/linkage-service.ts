@@ -1,0 +1,324 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditWriter } from '@joinedup/audit';
+import { BrokerError, type CanonicalRecord } from '@joinedup/core';
+import type { LiveGovernance } from '@joinedup/enforcement';
+import {
+  assignStableIds,
+  blockingKey,
+  clusterPersons,
+  familyKeys,
+  fromCanonical,
+  pairLevels,
+  prepareRecord,
+  scoreLevels,
+  type Prepared,
+  type TrainedModel,
+} from '@joinedup/linkage';
+import {
+  GovernanceDecisionRepository,
+  type IndexedRecord,
+  LinkageRepository,
+  type StoredLink,
+  withSystemScope,
+} from '@joinedup/persistence';
+
+interface SourceRow {
+  id: string;
+  agency_id: string;
+  record: CanonicalRecord;
+  status: 'active' | 'withdrawn';
+  invalid_fields: string[];
+}
+
+/** What a relink changed, ids only (for logs, tests and the admin API). */
+export interface RelinkOutcome {
+  persons: string[];
+  families: string[];
+  merged: number;
+  split: number;
+}
+
+const SYSTEM_ACTOR = { kind: 'system' as const, id: 'linkage' };
+
+/**
+ * Linkage on what agencies send: each change re-links one record against the stored population through
+ * the persistent blocking index, then re-clusters only the component it touches, so persons and
+ * families keep their ids. The same clustering runs over everything in a batch re-link (see
+ * BatchRelink), which is why both give the same answer.
+ */
+export class LinkageService {
+  readonly repo = new LinkageRepository();
+  private readonly decisions: GovernanceDecisionRepository;
+  private readonly audit = new AuditWriter();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly model: TrainedModel,
+    private readonly governance: Pick<LiveGovernance, 'engine'>,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.decisions = new GovernanceDecisionRepository(dataSource);
+  }
+
+  /** Prepared features of one source record; its id is the agency's reference (`agency/externalId`). */
+  static prepare(row: Pick<SourceRow, 'agency_id' | 'record' | 'invalid_fields'>): Prepared {
+    return prepareRecord(fromCanonical(row.agency_id, row.record, row.invalid_fields));
+  }
+
+  async relinkRecord(recordId: string, correlationId: string): Promise<RelinkOutcome> {
+    return withSystemScope(this.dataSource, async (m) => {
+      await this.repo.lock(m);
+      const [source] = await m.query<SourceRow[]>(
+        `SELECT id, agency_id, record, status, invalid_fields FROM source_record WHERE id = $1`,
+        [recordId],
+      );
+      const [before] = await this.repo.indexed(m, [recordId]);
+      const seeds = new Set<string>();
+      if (before?.personId) for (const id of await this.repo.members(m, [before.personId])) seeds.add(id);
+      if (!source || source.status === 'withdrawn') {
+        if (!before) return { persons: [], families: [], merged: 0, split: 0 };
+        // A withdrawn record leaves its person and family at once: its links go with it.
+        await this.repo.remove(m, recordId);
+        seeds.delete(recordId);
+      } else {
+        seeds.add(recordId);
+        await this.index(m, source);
+      }
+      const outcome = await this.recluster(m, [...seeds], before?.personId ? [before.personId] : []);
+      await this.repo.announceFamilies(m, outcome.families, correlationId);
+      return outcome;
+    });
+  }
+
+  /**
+   * A person's decision on a pair (must-link / cannot-link): stored, audited, and applied at once by
+   * re-clustering the component of both records. It overrides the model from now on, in every re-link.
+   */
+  async recordDecision(
+    pair: { a: string; b: string },
+    decision: 'must-link' | 'cannot-link',
+    by: { id: string; agency?: string },
+    reason: string | null,
+    correlationId: string,
+  ): Promise<RelinkOutcome> {
+    const [a, b] = pair.a < pair.b ? [pair.a, pair.b] : [pair.b, pair.a];
+    return withSystemScope(this.dataSource, async (m) => {
+      await this.repo.lock(m);
+      const indexed = await this.repo.indexed(m, [a, b]);
+      if (indexed.length !== 2) throw new BrokerError('NOT_FOUND', 'both records must be live and linked');
+      await m.query(`INSERT INTO linkage_decision (a, b, decision, decided_by, reason) VALUES ($1, $2, $3, $4, $5)`, [
+        a,
+        b,
+        decision,
+        by.id,
+        reason,
+      ]);
+      await this.audit.append(m, {
+        type: 'linkage.decided',
+        actor: { kind: 'person', id: by.id, ...(by.agency ? { agency: by.agency } : {}) },
+        at: this.now(),
+        subjects: [a, b],
+        details: { decision },
+      });
+      const persons = indexed.map((r) => r.personId).filter((p): p is string => p !== null);
+      const seeds = new Set([a, b, ...(await this.repo.members(m, persons))]);
+      const outcome = await this.recluster(m, [...seeds], persons);
+      await this.repo.announceFamilies(m, outcome.families, correlationId);
+      return outcome;
+    });
+  }
+
+  /** Writes the record's features and keys, then its links to every record sharing a usable block. */
+  private async index(m: EntityManager, source: SourceRow): Promise<void> {
+    const prepared = LinkageService.prepare(source);
+    const keyed = this.model.blocking.map((rule) => ({
+      key: blockingKey(rule, prepared),
+      limit: rule.maxBlockSize ?? this.model.maxBlockSize,
+    }));
+    const keys = keyed.map((k) => k.key).filter(Boolean);
+    await this.repo.upsert(m, {
+      sourceRecordId: source.id,
+      agencyId: source.agency_id,
+      features: prepared,
+      blockingKeys: keys,
+      familyKeys: familyKeys(prepared),
+    });
+    // As in batch: a block bigger than its rule's cap makes no pairs.
+    const sizes = await this.repo.blockSizes(m, keys);
+    const usable = keyed.filter((k) => k.key && (sizes.get(k.key) ?? 0) <= k.limit).map((k) => k.key);
+    const candidates = await this.repo.sharingKeys(m, usable, source.id);
+    const links: StoredLink[] = [];
+    for (const other of candidates) {
+      const link = await this.scoreAndGate(m, { id: source.id, agency: source.agency_id, prepared }, other);
+      if (link) links.push(link);
+    }
+    await this.repo.replaceLinks(m, source.id, links);
+  }
+
+  /** Scores one pair; at or above review it is kept, with the governance answer for cross-agency pairs. */
+  async scoreAndGate(
+    m: EntityManager,
+    self: { id: string; agency: string; prepared: Prepared },
+    other: Pick<IndexedRecord, 'sourceRecordId' | 'agencyId' | 'features'>,
+  ): Promise<StoredLink | null> {
+    const theirs = other.features as unknown as Prepared;
+    const score = scoreLevels(self.prepared, pairLevels(self.prepared, theirs, this.model.comparisons), this.model);
+    if (score.probability < this.model.thresholds.review) return null;
+    const governance =
+      self.agency === other.agencyId
+        ? 'same-agency'
+        : (await this.identityMatchingAllowed(m, self.agency, other.agencyId, [self.prepared.id, theirs.id]))
+          ? 'allowed'
+          : 'denied';
+    const [a, b] = self.id < other.sourceRecordId ? [self.id, other.sourceRecordId] : [other.sourceRecordId, self.id];
+    return {
+      a,
+      b,
+      probability: score.probability,
+      decision: score.probability >= this.model.thresholds.link ? 'link' : 'review',
+      governance,
+      comparisons: score.comparisons.map((c) => ({ ...c })),
+      modelVersion: this.model.version,
+    };
+  }
+
+  /** The gate's answer without recording it (batch clustering asks first, then records the links it keeps). */
+  readonly gate = (x: string, y: string, subject: string[]): boolean =>
+    [
+      [x, y],
+      [y, x],
+    ].every(
+      ([fromAgency, toAgency]) =>
+        this.governance.engine.decide({
+          purpose: 'identity-matching',
+          fromAgency: fromAgency!,
+          toAgency: toAgency!,
+          subject,
+          categories: ['identity'],
+          at: this.now(),
+        }).decision === 'allow',
+    );
+
+  /**
+   * The governance gate: a link across agencies needs identity-matching allowed both ways (each agency
+   * learns the other knows the person). Each answer is recorded and audited.
+   */
+  async identityMatchingAllowed(m: EntityManager, x: string, y: string, subject: string[]): Promise<boolean> {
+    let allowed = true;
+    for (const [fromAgency, toAgency] of [
+      [x, y],
+      [y, x],
+    ] as const) {
+      const request = {
+        purpose: 'identity-matching',
+        fromAgency,
+        toAgency,
+        subject,
+        categories: ['identity'] as const,
+        at: this.now(),
+      };
+      const decision = this.governance.engine.decide(request);
+      const row = await this.decisions.append(m, request, decision, 'identity-matching link');
+      await this.audit.append(m, {
+        type: 'governance.decision',
+        actor: SYSTEM_ACTOR,
+        at: request.at,
+        agencyId: fromAgency,
+        purpose: request.purpose,
+        subjects: subject,
+        decision: decision.decision,
+        agreement: decision.agreement,
+        details: { decisionId: row.id, context: 'identity-matching link', toAgency },
+      });
+      if (decision.decision !== 'allow') allowed = false;
+    }
+    return allowed;
+  }
+
+  /**
+   * Re-clusters the records joined to `seeds` and gives the resulting persons stable ids, then does the
+   * same for the families those persons belong to.
+   */
+  async recluster(m: EntityManager, seeds: string[], alsoPersons: string[]): Promise<RelinkOutcome> {
+    const component = await this.repo.component(m, seeds, this.model.thresholds.link);
+    const records = await this.repo.indexed(m, component);
+    const index = new Map(records.map((r, i) => [r.sourceRecordId, i]));
+    const links = (await this.repo.linksAmong(m, component))
+      .filter((l) => l.governance !== 'denied')
+      .map((l) => ({ a: index.get(l.a)!, b: index.get(l.b)!, probability: l.probability }));
+    const decisions = (await this.repo.decisionsAmong(m, component)).map((d) => ({
+      a: index.get(d.a)!,
+      b: index.get(d.b)!,
+      decision: d.decision,
+    }));
+    const personOf = clusterPersons(records.length, links, this.model.thresholds, decisions);
+    const clusters: string[][] = [];
+    personOf.forEach((c, i) => (clusters[c] ??= []).push(records[i]!.sourceRecordId));
+    const previous = new Map(records.filter((r) => r.personId).map((r) => [r.sourceRecordId, r.personId!]));
+    const oldPersons = [...new Set([...previous.values(), ...alsoPersons])];
+    const ages = await this.repo.ages(m, 'linked_person', oldPersons);
+    const answer = assignStableIds(clusters, previous, (id) => ages.get(id) ?? Infinity, randomUUID);
+    const assignments = new Map<string, string>();
+    clusters.forEach((members, c) => members.forEach((id) => assignments.set(id, answer.ids[c]!)));
+    await this.repo.setPersons(m, assignments);
+    for (const merge of answer.merges) {
+      await this.repo.retirePersons(m, merge.from, merge.into);
+      await this.repo.logChange(m, 'person.merged', [merge.into, ...merge.from], { into: merge.into });
+    }
+    for (const split of answer.splits)
+      await this.repo.logChange(m, 'person.split', [split.from, ...split.into], { from: split.from });
+    if (answer.created.length > 0) await this.repo.logChange(m, 'person.created', answer.created, {});
+    await this.repo.retirePersons(m, oldPersons, null);
+    const families = await this.refamily(m, [...new Set([...answer.ids, ...oldPersons])]);
+    return { persons: answer.ids, families, merged: answer.merges.length, split: answer.splits.length };
+  }
+
+  /** Families of the persons tied to `persons` by household references or a shared property. */
+  async refamily(m: EntityManager, persons: string[]): Promise<string[]> {
+    const keysOf = await this.repo.familyComponent(m, persons);
+    const people = [...keysOf.keys()];
+    const parent = new Map(people.map((p) => [p, p]));
+    const find = (x: string): string => (parent.get(x) === x ? x : find(parent.get(x)!));
+    const firstWithKey = new Map<string, string>();
+    const reasonsOf = new Map<string, Set<string>>();
+    for (const [person, keys] of keysOf)
+      for (const key of keys) {
+        const first = firstWithKey.get(key);
+        if (first === undefined) firstWithKey.set(key, person);
+        else if (find(first) !== find(person)) parent.set(find(person), find(first));
+      }
+    const groups = new Map<string, string[]>();
+    for (const p of people) (groups.get(find(p)) ?? groups.set(find(p), []).get(find(p))!).push(p);
+    const clusters = [...groups.values()];
+    for (const [key, first] of firstWithKey) {
+      const root = find(first);
+      const why = key.startsWith('uprn:')
+        ? 'living at the same property (UPRN)'
+        : `recorded in one household by ${key.slice('household:'.length).split('/')[0]}`;
+      (reasonsOf.get(root) ?? reasonsOf.set(root, new Set()).get(root)!).add(why);
+    }
+    const previousFamily = await this.repo.familyOfPersons(m, people);
+    const previous = new Map([...previousFamily].filter(([, f]) => f !== null) as [string, string][]);
+    const oldFamilies = [...new Set(previous.values())];
+    const ages = await this.repo.ages(m, 'family', oldFamilies);
+    const answer = assignStableIds(clusters, previous, (id) => ages.get(id) ?? Infinity, randomUUID);
+    await this.repo.setFamilies(
+      m,
+      clusters.map((persons, c) => ({
+        id: answer.ids[c]!,
+        persons,
+        reasons: [...(reasonsOf.get(find(persons[0]!)) ?? [])].sort(),
+      })),
+    );
+    for (const merge of answer.merges) {
+      await this.repo.retireFamilies(m, merge.from, merge.into);
+      await this.repo.logChange(m, 'family.merged', [merge.into, ...merge.from], { into: merge.into });
+    }
+    for (const split of answer.splits)
+      await this.repo.logChange(m, 'family.split', [split.from, ...split.into], { from: split.from });
+    if (answer.created.length > 0) await this.repo.logChange(m, 'family.created', answer.created, {});
+    await this.repo.retireFamilies(m, oldFamilies, null);
+    return [...new Set([...answer.ids, ...oldFamilies])];
+  }
+}

@@ -1,0 +1,199 @@
+import { DataSource } from 'typeorm';
+import { contentHash } from '@joinedup/core';
+import { type Agreement, GovernanceEngine } from '@joinedup/governance';
+import { pairwiseMetrics } from '@joinedup/linkage';
+import { createDataSource, SourceRecordRepository } from '@joinedup/persistence';
+import { generatePlace, NORTHMOOR_AGENCIES } from '@joinedup/place';
+import { createTestDatabase, type TestDatabase } from '@joinedup/testing';
+import { relinkAll } from './batch-relink.js';
+import { LinkageService } from './linkage-service.js';
+import { loadTrainedModel } from './trained-model.js';
+
+const at = new Date('2026-11-24T12:00:00Z');
+
+/** One active agreement letting every Northmoor agency match identities with every other. */
+function identityMatchingEverywhere(): Agreement {
+  const agencies = NORTHMOOR_AGENCIES.map((a) => a.id);
+  return {
+    id: 'dsa-identity',
+    version: 1,
+    title: 'Identity matching across Northmoor',
+    parties: agencies,
+    purposes: ['identity-matching'],
+    flows: agencies.flatMap((from) =>
+      agencies.filter((to) => to !== from).map((to) => ({ from, to, categories: ['identity' as const] })),
+    ),
+    lawfulBasis: { article6: 'public-task', gateway: 'Children Act 2004 s10' },
+    consentRule: 'not-required',
+    validFrom: new Date('2026-01-01'),
+    validTo: new Date('2027-12-31'),
+    reviewDate: new Date('2027-06-01'),
+    dpiaReference: 'DPIA-TEST',
+    status: 'active',
+    approvals: [],
+    author: { person: 'ig-1', agency: agencies[0]! },
+    change: { by: 'ig-1', at: new Date('2026-01-01'), description: 'activated' },
+  } as Agreement;
+}
+
+interface Placed {
+  ids: string[];
+  truthOf: Map<string, string>;
+}
+
+async function loadPlace(dataSource: DataSource, seed: number, count: number): Promise<Placed> {
+  const byAgency = new Map<string, ReturnType<typeof generatePlace> extends Iterable<infer T> ? T[] : never>();
+  for (const item of generatePlace({ seed, records: count })) {
+    const list = byAgency.get(item.record.agency) ?? [];
+    list.push(item);
+    byAgency.set(item.record.agency, list);
+  }
+  const repo = new SourceRecordRepository(dataSource);
+  const ids: string[] = [];
+  const truthOf = new Map<string, string>();
+  for (const [agency, items] of byAgency) {
+    const outcomes = await repo.upsertBatch(
+      agency,
+      items.map(({ record }) => ({
+        externalId: record.externalId,
+        version: record.version,
+        contentHash: contentHash(record),
+        record,
+        invalidFields: [],
+      })),
+      `load-${agency}`,
+    );
+    outcomes.forEach((o, i) => {
+      ids.push(o.recordId!);
+      truthOf.set(o.recordId!, items[i]!.truth.personId);
+    });
+  }
+  return { ids, truthOf };
+}
+
+async function partition(dataSource: DataSource) {
+  const rows = await dataSource.transaction(async (m) => {
+    await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+    return m.query<{ id: string; person: string; family: string }[]>(
+      `SELECT r.source_record_id AS id, r.person_id AS person, p.family_id AS family
+       FROM linkage_record r JOIN linked_person p ON p.id = r.person_id ORDER BY r.source_record_id`,
+    );
+  });
+  return rows;
+}
+
+describe('linkage in the service', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let service: LinkageService;
+  let place: Placed;
+  const model = loadTrainedModel();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = createDataSource(db.appUrl);
+    await dataSource.initialize();
+    service = new LinkageService(
+      dataSource,
+      model,
+      { engine: GovernanceEngine.create([identityMatchingEverywhere()]) },
+      () => at,
+    );
+    place = await loadPlace(dataSource, 9, 1200);
+    for (const id of place.ids) await service.relinkRecord(id, 'test');
+  }, 300_000);
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  it('links incrementally into persons that match the truth', async () => {
+    const rows = await partition(dataSource);
+    expect(rows).toHaveLength(place.ids.length);
+    const personIndex = new Map<string, number>();
+    const personOf = Int32Array.from(rows, (r) => {
+      if (!personIndex.has(r.person)) personIndex.set(r.person, personIndex.size);
+      return personIndex.get(r.person)!;
+    });
+    const metrics = pairwiseMetrics(
+      personOf,
+      rows.map((r) => place.truthOf.get(r.id)!),
+    );
+    expect(metrics.truePairs).toBeGreaterThan(100);
+    expect(metrics.f1).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('a batch re-link from scratch gives the same persons and families, with the same ids', async () => {
+    const before = await partition(dataSource);
+    const diff = await relinkAll(dataSource, service);
+    expect(diff).toMatchObject({
+      records: place.ids.length,
+      linksFormed: 0,
+      linksBroken: 0,
+      personsMerged: 0,
+      personsSplit: 0,
+      personsCreated: 0,
+      familiesChanged: 0,
+    });
+    expect(await partition(dataSource)).toEqual(before);
+  }, 120_000);
+
+  it('a cannot-link decision splits the person at once and survives a batch re-link and a model change', async () => {
+    const rows = await partition(dataSource);
+    const byPerson = new Map<string, string[]>();
+    for (const r of rows) byPerson.set(r.person, [...(byPerson.get(r.person) ?? []), r.id]);
+    const [a, b] = [...byPerson.values()].find((members) => members.length === 2)!;
+    await service.recordDecision({ a: a!, b: b! }, 'cannot-link', { id: 'ig-1' }, 'different people', 'test');
+    const apart = async () => {
+      const now = new Map((await partition(dataSource)).map((r) => [r.id, r.person]));
+      return now.get(a!) !== now.get(b!);
+    };
+    expect(await apart()).toBe(true);
+    await relinkAll(dataSource, service);
+    expect(await apart()).toBe(true);
+    const looser = { ...model, version: 'looser', thresholds: { link: 0.5, review: 0.2 } };
+    const preview = await relinkAll(dataSource, service, { model: looser, dryRun: true });
+    expect(preview.applied).toBe(false);
+    await relinkAll(dataSource, service, { model: looser });
+    expect(await apart()).toBe(true);
+    await relinkAll(dataSource, service);
+  }, 180_000);
+
+  it('a withdrawn record leaves its person and family at once', async () => {
+    const rows = await partition(dataSource);
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(r.person, (counts.get(r.person) ?? 0) + 1);
+    const leaving = rows.find((r) => counts.get(r.person)! >= 2)!;
+    const [{ agency_id: agency, external_id: externalId }] = await dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+      return m.query(`SELECT agency_id, external_id FROM source_record WHERE id = $1`, [leaving.id]);
+    });
+    await new SourceRecordRepository(dataSource).withdraw(agency, externalId, 'test');
+    await service.relinkRecord(leaving.id, 'test');
+    const after = await partition(dataSource);
+    expect(after.find((r) => r.id === leaving.id)).toBeUndefined();
+    expect(after.filter((r) => r.person === leaving.person)).toHaveLength(counts.get(leaving.person)! - 1);
+  });
+
+  it('without an agreement, records of two agencies are not linked, and the refusals are recorded', async () => {
+    const denyAll = new LinkageService(dataSource, model, { engine: GovernanceEngine.create([]) }, () => at);
+    const before = await dataSource.query(`SELECT count(*)::int AS n FROM audit_event`);
+    await relinkAll(dataSource, denyAll);
+    const rows = await partition(dataSource);
+    const agencies = await dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+      return m.query<{ person: string; agencies: number }[]>(
+        `SELECT r.person_id AS person, count(DISTINCT r.agency_id)::int AS agencies FROM linkage_record r GROUP BY 1`,
+      );
+    });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(Math.max(...agencies.map((x) => x.agencies))).toBe(1);
+    const denied = await dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+      return m.query(`SELECT count(*)::int AS n FROM linkage_link WHERE governance = 'denied'`);
+    });
+    expect(denied[0].n).toBeGreaterThan(0);
+    const after = await dataSource.query(`SELECT count(*)::int AS n FROM audit_event`);
+    expect(after[0].n).toBeGreaterThan(before[0].n);
+  }, 120_000);
+});

@@ -1,0 +1,274 @@
+import type { EntityManager } from 'typeorm';
+
+/** One row of the persistent blocking index, as linkage reads it back. */
+export interface IndexedRecord {
+  sourceRecordId: string;
+  agencyId: string;
+  personId: string | null;
+  features: Record<string, unknown>;
+  familyKeys: string[];
+}
+
+export interface StoredLink {
+  a: string;
+  b: string;
+  probability: number;
+  decision: 'link' | 'review';
+  governance: 'same-agency' | 'allowed' | 'denied';
+  comparisons: Record<string, unknown>[];
+  modelVersion: string;
+}
+
+export interface HumanLinkDecision {
+  a: string;
+  b: string;
+  decision: 'must-link' | 'cannot-link';
+}
+
+/**
+ * SQL of the linkage service: the blocking index, links, decisions, persons and families. Every call
+ * takes the caller's manager, in the system scope (these tables are visible to nothing else).
+ */
+export class LinkageRepository {
+  async indexed(m: EntityManager, ids: readonly string[]): Promise<IndexedRecord[]> {
+    if (ids.length === 0) return [];
+    return m.query(
+      `SELECT source_record_id AS "sourceRecordId", agency_id AS "agencyId", person_id AS "personId",
+              features, family_keys AS "familyKeys"
+       FROM linkage_record WHERE source_record_id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
+  async upsert(
+    m: EntityManager,
+    row: { sourceRecordId: string; agencyId: string; features: unknown; blockingKeys: string[]; familyKeys: string[] },
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (source_record_id) DO UPDATE SET features = EXCLUDED.features,
+         blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()`,
+      [row.sourceRecordId, row.agencyId, JSON.stringify(row.features), row.blockingKeys, row.familyKeys],
+    );
+  }
+
+  async remove(m: EntityManager, id: string): Promise<void> {
+    await m.query(`DELETE FROM linkage_link WHERE a = $1 OR b = $1`, [id]);
+    await m.query(`DELETE FROM linkage_record WHERE source_record_id = $1`, [id]);
+  }
+
+  /** How many indexed records carry each key (a block bigger than its rule's cap is skipped, as in batch). */
+  async blockSizes(m: EntityManager, keys: readonly string[]): Promise<Map<string, number>> {
+    if (keys.length === 0) return new Map();
+    const rows = await m.query<{ key: string; n: string }[]>(
+      `SELECT k AS key, count(*) AS n FROM unnest($1::text[]) AS k
+       JOIN linkage_record r ON r.blocking_keys @> ARRAY[k] GROUP BY k`,
+      [keys],
+    );
+    return new Map(rows.map((r) => [r.key, Number(r.n)]));
+  }
+
+  /** Records sharing any of `keys` with the one being linked: its candidate pairs. */
+  async sharingKeys(m: EntityManager, keys: readonly string[], except: string): Promise<IndexedRecord[]> {
+    if (keys.length === 0) return [];
+    return m.query(
+      `SELECT source_record_id AS "sourceRecordId", agency_id AS "agencyId", person_id AS "personId",
+              features, family_keys AS "familyKeys"
+       FROM linkage_record WHERE blocking_keys && $1::text[] AND source_record_id <> $2`,
+      [keys, except],
+    );
+  }
+
+  async replaceLinks(m: EntityManager, id: string, links: readonly StoredLink[]): Promise<void> {
+    await m.query(`DELETE FROM linkage_link WHERE a = $1 OR b = $1`, [id]);
+    if (links.length === 0) return;
+    await m.query(
+      `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::float8[], $4::text[], $5::text[], $6::jsonb[], $7::text[])`,
+      [
+        links.map((l) => l.a),
+        links.map((l) => l.b),
+        links.map((l) => l.probability),
+        links.map((l) => l.decision),
+        links.map((l) => l.governance),
+        links.map((l) => JSON.stringify(l.comparisons)),
+        links.map((l) => l.modelVersion),
+      ],
+    );
+  }
+
+  /**
+   * Records joined to `seeds` through links that count (model links not denied by governance, and
+   * must-link decisions), walked breadth-first up to `cap` records.
+   */
+  async component(m: EntityManager, seeds: readonly string[], link: number, cap = 5000): Promise<string[]> {
+    const seen = new Set(seeds);
+    let frontier = [...seeds];
+    while (frontier.length > 0 && seen.size < cap) {
+      const rows = await m.query<{ other: string }[]>(
+        `SELECT CASE WHEN a = ANY($1::uuid[]) THEN b ELSE a END AS other FROM linkage_link
+         WHERE (a = ANY($1::uuid[]) OR b = ANY($1::uuid[])) AND probability >= $2 AND governance <> 'denied'
+         UNION
+         SELECT CASE WHEN a = ANY($1::uuid[]) THEN b ELSE a END FROM linkage_decision
+         WHERE (a = ANY($1::uuid[]) OR b = ANY($1::uuid[])) AND decision = 'must-link'`,
+        [frontier, link],
+      );
+      frontier = rows.map((r) => r.other).filter((id) => !seen.has(id));
+      for (const id of frontier) seen.add(id);
+    }
+    return [...seen];
+  }
+
+  async linksAmong(m: EntityManager, ids: readonly string[]): Promise<StoredLink[]> {
+    return m.query(
+      `SELECT a, b, probability, decision, governance, comparisons, model_version AS "modelVersion"
+       FROM linkage_link WHERE a = ANY($1::uuid[]) AND b = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
+  /** The latest human decision per pair among `ids`. */
+  async decisionsAmong(m: EntityManager, ids: readonly string[]): Promise<HumanLinkDecision[]> {
+    return m.query(
+      `SELECT DISTINCT ON (a, b) a, b, decision FROM linkage_decision
+       WHERE a = ANY($1::uuid[]) AND b = ANY($1::uuid[]) ORDER BY a, b, created_at DESC`,
+      [ids],
+    );
+  }
+
+  async allDecisions(m: EntityManager): Promise<HumanLinkDecision[]> {
+    return m.query(`SELECT DISTINCT ON (a, b) a, b, decision FROM linkage_decision ORDER BY a, b, created_at DESC`);
+  }
+
+  async members(m: EntityManager, personIds: readonly string[]): Promise<string[]> {
+    if (personIds.length === 0) return [];
+    const rows = await m.query<{ id: string }[]>(
+      `SELECT source_record_id AS id FROM linkage_record WHERE person_id = ANY($1::uuid[])`,
+      [personIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Creation order of persons or families, for "a merge keeps the older id". */
+  async ages(
+    m: EntityManager,
+    table: 'linked_person' | 'family',
+    ids: readonly string[],
+  ): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await m.query<{ id: string; t: string }[]>(
+      `SELECT id, extract(epoch FROM created_at) * 1000000 AS t FROM ${table} WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.t)]));
+  }
+
+  async setPersons(m: EntityManager, assignments: ReadonlyMap<string, string | null>): Promise<void> {
+    if (assignments.size === 0) return;
+    const persons = [...new Set([...assignments.values()].filter((p): p is string => p !== null))];
+    await m.query(
+      `INSERT INTO linked_person (id) SELECT unnest($1::uuid[]) ON CONFLICT (id) DO UPDATE SET status = 'active', merged_into = NULL`,
+      [persons],
+    );
+    await m.query(
+      `UPDATE linkage_record r SET person_id = v.person FROM unnest($1::uuid[], $2::uuid[]) AS v(id, person)
+       WHERE r.source_record_id = v.id`,
+      [[...assignments.keys()], [...assignments.values()]],
+    );
+  }
+
+  /** Persons with no records left: merged into another, or emptied by withdrawals. */
+  async retirePersons(m: EntityManager, ids: readonly string[], mergedInto: string | null): Promise<void> {
+    if (ids.length === 0) return;
+    await m.query(
+      `UPDATE linked_person p SET status = $2, merged_into = $3, family_id = NULL
+       WHERE id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM linkage_record r WHERE r.person_id = p.id)`,
+      [ids, mergedInto ? 'merged' : 'empty', mergedInto],
+    );
+  }
+
+  async familyOfPersons(m: EntityManager, personIds: readonly string[]): Promise<Map<string, string | null>> {
+    if (personIds.length === 0) return new Map();
+    const rows = await m.query<{ id: string; family: string | null }[]>(
+      `SELECT id, family_id AS family FROM linked_person WHERE id = ANY($1::uuid[])`,
+      [personIds],
+    );
+    return new Map(rows.map((r) => [r.id, r.family]));
+  }
+
+  /**
+   * The persons tied to `persons` by family keys (household references, UPRNs), walked breadth-first:
+   * every person whose family could change when these change. Answers person -> family keys.
+   */
+  async familyComponent(m: EntityManager, persons: readonly string[], cap = 5000): Promise<Map<string, string[]>> {
+    const keysOf = new Map<string, string[]>();
+    let frontier = [...new Set(persons)];
+    const seenKeys = new Set<string>();
+    while (frontier.length > 0 && keysOf.size < cap) {
+      const rows = await m.query<{ person: string; keys: string[] }[]>(
+        `SELECT person_id AS person, array_agg(DISTINCT k) FILTER (WHERE k IS NOT NULL) AS keys
+         FROM linkage_record LEFT JOIN LATERAL unnest(family_keys) k ON true
+         WHERE person_id = ANY($1::uuid[]) GROUP BY person_id`,
+        [frontier],
+      );
+      for (const r of rows) keysOf.set(r.person, r.keys ?? []);
+      const newKeys = rows.flatMap((r) => r.keys ?? []).filter((k) => !seenKeys.has(k));
+      for (const k of newKeys) seenKeys.add(k);
+      if (newKeys.length === 0) break;
+      const next = await m.query<{ person: string }[]>(
+        `SELECT DISTINCT person_id AS person FROM linkage_record
+         WHERE family_keys && $1::text[] AND person_id IS NOT NULL`,
+        [newKeys],
+      );
+      frontier = next.map((r) => r.person).filter((p) => !keysOf.has(p));
+    }
+    return keysOf;
+  }
+
+  async setFamilies(
+    m: EntityManager,
+    families: readonly { id: string; persons: readonly string[]; reasons: readonly string[] }[],
+  ): Promise<void> {
+    for (const f of families) {
+      await m.query(
+        `INSERT INTO family (id, reasons) VALUES ($1, $2)
+         ON CONFLICT (id) DO UPDATE SET reasons = EXCLUDED.reasons, status = 'active', merged_into = NULL`,
+        [f.id, f.reasons],
+      );
+      await m.query(`UPDATE linked_person SET family_id = $1 WHERE id = ANY($2::uuid[])`, [f.id, f.persons]);
+    }
+  }
+
+  async retireFamilies(m: EntityManager, ids: readonly string[], mergedInto: string | null): Promise<void> {
+    if (ids.length === 0) return;
+    await m.query(
+      `UPDATE family f SET status = $2, merged_into = $3
+       WHERE id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM linked_person p WHERE p.family_id = f.id)`,
+      [ids, mergedInto ? 'merged' : 'empty', mergedInto],
+    );
+  }
+
+  async logChange(m: EntityManager, kind: string, ids: readonly string[], details: Record<string, unknown>) {
+    await m.query(`INSERT INTO linkage_change (kind, ids, details) VALUES ($1, $2, $3)`, [
+      kind,
+      ids,
+      JSON.stringify(details),
+    ]);
+  }
+
+  async announceFamilies(m: EntityManager, familyIds: readonly string[], correlationId: string): Promise<void> {
+    if (familyIds.length === 0) return;
+    await m.query(
+      `INSERT INTO outbox_event (topic, agency_id, payload)
+       SELECT 'family.changed', NULL, jsonb_build_object('familyId', id::text, 'correlationId', $2::text)
+       FROM unnest($1::uuid[]) AS id`,
+      [familyIds, correlationId],
+    );
+  }
+
+  /** Serialises linkage changes: two jobs must not re-cluster overlapping components at once. */
+  async lock(m: EntityManager): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('joinedup.linkage'))`);
+  }
+}
