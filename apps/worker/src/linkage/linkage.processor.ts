@@ -5,9 +5,7 @@ import { DataSource } from 'typeorm';
 import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { LiveGovernance } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
-import { relinkAll } from './batch-relink.js';
-import { LinkageService } from './linkage-service.js';
-import { loadTrainedModel } from './trained-model.js';
+import { LinkageService, loadTrainedModel, relinkAll } from '@joinedup/linkage-service';
 
 type LinkageJobName = 'record.changed' | 'linkage.relink-all';
 type LinkageJob = Job<JobPayloads[LinkageJobName], unknown, LinkageJobName>;

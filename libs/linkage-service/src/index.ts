@@ -1,0 +1,3 @@
+export * from './batch-relink.js';
+export * from './linkage-service.js';
+export * from './trained-model.js';
