@@ -10,6 +10,7 @@ import { DenyByDefaultGuard } from './auth/deny-by-default.guard.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { GovernanceModule } from './governance/governance.module.js';
+import { LinkageModule } from './linkage/linkage.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RedisRateCounter } from './rate-limit/redis-rate-counter.js';
@@ -30,6 +31,7 @@ export class ApiModule {
         AuthModule,
         RecordsModule,
         GovernanceModule,
+        LinkageModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -271,4 +271,79 @@ export class LinkageRepository {
   async lock(m: EntityManager): Promise<void> {
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('joinedup.linkage'))`);
   }
+
+  /** A person (following merges), its records by agency reference, family and the links among them. */
+  async personView(m: EntityManager, id: string) {
+    const [person] = await m.query<
+      { id: string; status: string; mergedInto: string | null; familyId: string | null }[]
+    >(
+      `WITH RECURSIVE chain AS (
+         SELECT id, status, merged_into, family_id, 0 AS depth FROM linked_person WHERE id = $1
+         UNION ALL SELECT p.id, p.status, p.merged_into, p.family_id, c.depth + 1
+         FROM linked_person p JOIN chain c ON p.id = c.merged_into WHERE c.depth < 50)
+       SELECT id, status, merged_into AS "mergedInto", family_id AS "familyId" FROM chain ORDER BY depth DESC LIMIT 1`,
+      [id],
+    );
+    if (!person) return null;
+    const records = await m.query<{ id: string; agency: string; externalId: string }[]>(
+      `SELECT r.source_record_id AS id, r.agency_id AS agency, s.external_id AS "externalId"
+       FROM linkage_record r JOIN source_record s ON s.id = r.source_record_id
+       WHERE r.person_id = $1 ORDER BY r.agency_id, s.external_id`,
+      [person.id],
+    );
+    const links = await this.linksAmong(
+      m,
+      records.map((r) => r.id),
+    );
+    return { person, records, links, requested: id };
+  }
+
+  async link(m: EntityManager, a: string, b: string): Promise<StoredLink | null> {
+    const [x, y] = a < b ? [a, b] : [b, a];
+    const [row] = await m.query<StoredLink[]>(
+      `SELECT a, b, probability, decision, governance, comparisons, model_version AS "modelVersion"
+       FROM linkage_link WHERE a = $1 AND b = $2`,
+      [x, y],
+    );
+    return row ?? null;
+  }
+
+  /** Pairs waiting for a person: between the thresholds, allowed, and not yet decided. Keyset by (a, b). */
+  async reviewPage(m: EntityManager, after: { a: string; b: string } | null, limit: number): Promise<StoredLink[]> {
+    return m.query(
+      `SELECT l.a, l.b, l.probability, l.decision, l.governance, l.comparisons, l.model_version AS "modelVersion"
+       FROM linkage_link l
+       WHERE l.decision = 'review' AND l.governance <> 'denied'
+         AND NOT EXISTS (SELECT 1 FROM linkage_decision d WHERE d.a = l.a AND d.b = l.b)
+         AND ($1::uuid IS NULL OR (l.a, l.b) > ($1::uuid, $2::uuid))
+       ORDER BY l.a, l.b LIMIT $3`,
+      [after?.a ?? null, after?.b ?? null, limit],
+    );
+  }
+
+  /** Agency references of source records, for showing pairs without showing personal data. */
+  async references(m: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await m.query<{ id: string; ref: string }[]>(
+      `SELECT id, agency_id || '/' || external_id AS ref FROM source_record WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.ref]));
+  }
+
+  /** One page of the export: every live source record with its person and family, keyset by id. */
+  async exportPage(m: EntityManager, after: string | null, limit: number) {
+    return m.query<
+      { id: string; agency: string; externalId: string; personId: string | null; familyId: string | null }[]
+    >(
+      `SELECT s.id, s.agency_id AS agency, s.external_id AS "externalId", r.person_id AS "personId",
+              p.family_id AS "familyId"
+       FROM source_record s
+       LEFT JOIN linkage_record r ON r.source_record_id = s.id
+       LEFT JOIN linked_person p ON p.id = r.person_id
+       WHERE s.status = 'active' AND ($1::uuid IS NULL OR s.id > $1::uuid)
+       ORDER BY s.id LIMIT $2`,
+      [after, limit],
+    );
+  }
 }

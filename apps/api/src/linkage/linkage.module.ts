@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EnforcementModule, LiveGovernance } from '@joinedup/enforcement';
+import { LinkageService, loadTrainedModel } from '@joinedup/linkage-service';
+import { LinkageAdminController } from './linkage-admin.controller.js';
+import { LinkageController } from './linkage.controller.js';
+
+/** /v1/linkage and /v1/admin/linkage: persons, explanations, the review queue, export and re-link. */
+@Module({
+  imports: [EnforcementModule],
+  controllers: [LinkageController, LinkageAdminController],
+  providers: [
+    {
+      provide: LinkageService,
+      inject: [DataSource, LiveGovernance],
+      useFactory: (dataSource: DataSource, governance: LiveGovernance) =>
+        new LinkageService(dataSource, loadTrainedModel(), governance),
+    },
+  ],
+})
+export class LinkageModule {}
