@@ -129,6 +129,48 @@ export class LinkageService {
     });
   }
 
+  /**
+   * Re-asks the governance gate for every cross-agency link after agreements or consent changed:
+   * links whose answer flipped are updated (and the new answers recorded), and their components are
+   * re-clustered, so a withdrawal undoes the links that relied on it and an activation forms new ones.
+   */
+  async regovern(correlationId: string): Promise<RelinkOutcome & { flipped: number }> {
+    return withSystemScope(this.dataSource, async (m) => {
+      await this.repo.lock(m);
+      const links = await m.query<
+        { a: string; b: string; governance: string; agencyA: string; agencyB: string; refA: string; refB: string }[]
+      >(
+        `SELECT l.a, l.b, l.governance, ra.agency_id AS "agencyA", rb.agency_id AS "agencyB",
+                ra.features->>'id' AS "refA", rb.features->>'id' AS "refB"
+         FROM linkage_link l
+         JOIN linkage_record ra ON ra.source_record_id = l.a
+         JOIN linkage_record rb ON rb.source_record_id = l.b
+         WHERE l.governance <> 'same-agency'`,
+      );
+      const flipped = links.filter(
+        (l) => (this.gate(l.agencyA, l.agencyB, [l.refA, l.refB]) ? 'allowed' : 'denied') !== l.governance,
+      );
+      const seeds = new Set<string>();
+      for (const l of flipped) {
+        const allowed = await this.identityMatchingAllowed(m, l.agencyA, l.agencyB, [l.refA, l.refB]);
+        await m.query(`UPDATE linkage_link SET governance = $3, updated_at = now() WHERE a = $1 AND b = $2`, [
+          l.a,
+          l.b,
+          allowed ? 'allowed' : 'denied',
+        ]);
+        seeds.add(l.a).add(l.b);
+      }
+      if (seeds.size === 0) return { persons: [], families: [], merged: 0, split: 0, flipped: 0 };
+      const persons = (await this.repo.indexed(m, [...seeds]))
+        .map((r) => r.personId)
+        .filter((p): p is string => p !== null);
+      for (const id of await this.repo.members(m, persons)) seeds.add(id);
+      const outcome = await this.recluster(m, [...seeds], persons);
+      await this.repo.announceFamilies(m, outcome.families, correlationId);
+      return { ...outcome, flipped: flipped.length };
+    });
+  }
+
   /** Writes the record's features and keys, then its links to every record sharing a usable block. */
   private async index(m: EntityManager, source: SourceRow): Promise<void> {
     const prepared = LinkageService.prepare(source);

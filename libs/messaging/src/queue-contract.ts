@@ -19,6 +19,8 @@ interface Correlated {
 export interface JobPayloads {
   /** A source record was created, changed or withdrawn: re-link it. */
   'record.changed': Correlated & { agencyId: string; recordId: string };
+  /** Agreements or consent changed: re-ask the gate for cross-agency links, undo or form them. */
+  'linkage.regovern': Correlated;
   /** An admin asked for a full re-link (dry run: report the diff, change nothing). */
   'linkage.relink-all': Correlated & { dryRun: boolean };
   /** Scheduled backstop: relay outbox rows whose NOTIFY was missed. */
@@ -33,6 +35,7 @@ export type JobName = keyof JobPayloads;
 export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'record.changed': QUEUES.linkage,
   'linkage.relink-all': QUEUES.linkage,
+  'linkage.regovern': QUEUES.linkage,
   'outbox.sweep': QUEUES.timers,
   'agreements.expire': QUEUES.timers,
   'audit.checkpoint': QUEUES.timers,

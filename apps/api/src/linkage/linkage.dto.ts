@@ -56,13 +56,13 @@ export class RelinkDto {
   @IsOptional()
   @Type(() => Number)
   @Min(0.01)
-  @Max(0.999)
+  @Max(0.999999)
   link?: number;
 
   @ApiPropertyOptional()
   @IsOptional()
   @Type(() => Number)
   @Min(0.01)
-  @Max(0.999)
+  @Max(0.999999)
   review?: number;
 }

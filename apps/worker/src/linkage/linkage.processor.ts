@@ -6,8 +6,13 @@ import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { LiveGovernance } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { LinkageService, loadTrainedModel, relinkAll } from '@joinedup/linkage-service';
+import { WorkerQueues } from '../worker-queues.service.js';
 
-type LinkageJobName = 'record.changed' | 'linkage.relink-all';
+type LinkageJobName = 'record.changed' | 'linkage.relink-all' | 'linkage.regovern';
+/** How often this process looks for a new governance engine (agreements or consent changed). */
+const GOVERNANCE_POLL_MS = 500;
+/** Time alone changes answers too (agreements and consent expire): re-ask at least this often. */
+const REGOVERN_EVERY_MS = 60_000;
 type LinkageJob = Job<JobPayloads[LinkageJobName], unknown, LinkageJobName>;
 
 /**
@@ -17,6 +22,7 @@ type LinkageJob = Job<JobPayloads[LinkageJobName], unknown, LinkageJobName>;
 @Injectable()
 export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('linkage');
+  private poll?: NodeJS.Timeout;
   private worker?: Worker<JobPayloads[LinkageJobName], unknown, LinkageJobName>;
   readonly service: LinkageService;
 
@@ -24,7 +30,8 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
     @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
     @Inject(REDIS) private readonly redis: Redis,
     dataSource: DataSource,
-    governance: LiveGovernance,
+    private readonly governance: LiveGovernance,
+    private readonly queues: WorkerQueues,
   ) {
     this.service = new LinkageService(dataSource, loadTrainedModel(), governance);
     this.dataSource = dataSource;
@@ -39,6 +46,18 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
       concurrency: 1,
     });
     this.worker = worker;
+    let seen = this.governance.engine;
+    let lastRun = Date.now();
+    this.poll = setInterval(() => {
+      const current = this.governance.engine;
+      if (current === seen && Date.now() - lastRun < REGOVERN_EVERY_MS) return;
+      seen = current;
+      lastRun = Date.now();
+      void this.queues.queues.linkage
+        .add('linkage.regovern', { correlationId: `regovern-${lastRun}` }, { jobId: `regovern-${lastRun}` })
+        .catch((error: Error) => this.logger.warn({ err: error.message }, 'could not queue re-governing'));
+    }, GOVERNANCE_POLL_MS);
+    this.poll.unref();
     worker.on('failed', (job, error) =>
       this.logger.warn({ job: job?.name, jobId: job?.id, err: error.message }, 'linkage job failed'),
     );
@@ -55,6 +74,12 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
         );
         return { persons: outcome.persons.length, families: outcome.families.length };
       }
+      case 'linkage.regovern': {
+        const outcome = await this.service.regovern(job.data.correlationId);
+        if (outcome.flipped > 0)
+          this.logger.log({ flipped: outcome.flipped, families: outcome.families.length }, 'links re-governed');
+        return { flipped: outcome.flipped };
+      }
       case 'linkage.relink-all': {
         const data = job.data as JobPayloads['linkage.relink-all'];
         const diff = await relinkAll(this.dataSource, this.service, { dryRun: data.dryRun });
@@ -65,6 +90,7 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.poll) clearInterval(this.poll);
     await this.worker?.close();
   }
 }
