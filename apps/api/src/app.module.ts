@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { GovernanceModule } from './governance/governance.module.js';
 import { LinkageModule } from './linkage/linkage.module.js';
+import { SharingModule } from './sharing/sharing.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RedisRateCounter } from './rate-limit/redis-rate-counter.js';
@@ -32,6 +33,7 @@ export class ApiModule {
         RecordsModule,
         GovernanceModule,
         LinkageModule,
+        SharingModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -5,3 +5,4 @@ export * from './consent.js';
 export * from './governance-engine.js';
 export * from './lawful-basis.js';
 export * from './simulate.js';
+export * from './record-categories.js';
