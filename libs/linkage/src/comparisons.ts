@@ -14,13 +14,29 @@ export interface Comparison {
 }
 
 const MISSING = -1;
+
+/** The first word of a name, without allocating when there is only one (the common case). */
+function firstToken(name: string): string {
+  for (let i = 0; i < name.length; i += 1) {
+    const c = name.charCodeAt(i);
+    if (c === 32 || c === 45) return name.slice(0, i);
+  }
+  return name;
+}
+
+/** Shared tokens of two short lists, without building a Set per pair (this runs millions of times). */
+function sharedCount(a: readonly string[], b: readonly string[]): number {
+  let shared = 0;
+  for (const x of a) if (b.includes(x)) shared += 1;
+  return shared;
+}
 const overlap = (a: string[], b: string[]) => a.some((x) => b.includes(x));
 
 function compareGiven(a: string, b: string, ma: string[], mb: string[]): number {
   if (!a || !b) return MISSING;
   if (a === b) return 0;
-  const fa = a.split(/[\s-]/)[0]!;
-  const fb = b.split(/[\s-]/)[0]!;
+  const fa = firstToken(a);
+  const fb = firstToken(b);
   if (fa === fb || areNicknames(fa, fb)) return 1;
   if (jaroWinkler(fa, fb) >= 0.92 || damerauLevenshtein(fa, fb, 1) <= 1) return 2;
   if ((fa.length === 1 || fb.length === 1) && fa[0] === fb[0]) return 3;
@@ -83,8 +99,7 @@ function comparePostcode(a: Prepared, b: Prepared): number {
 function compareAddress(a: Prepared, b: Prepared): number {
   if (a.uprn && b.uprn) return a.uprn === b.uprn ? 0 : 3;
   if (a.address.length === 0 || b.address.length === 0) return MISSING;
-  const setB = new Set(b.address);
-  const shared = a.address.filter((t) => setB.has(t)).length;
+  const shared = sharedCount(a.address, b.address);
   const jaccard = shared / (a.address.length + b.address.length - shared);
   const sameNumber = !a.addressNumber || !b.addressNumber || a.addressNumber === b.addressNumber;
   if (jaccard >= 0.8 && sameNumber) return 0;

@@ -1,5 +1,5 @@
 import type { Prepared } from './features.js';
-import { pairLevels } from './scoring.js';
+import { COMPARISONS, swappedNameLevels } from './comparisons.js';
 
 /**
  * Every candidate pair's comparison levels, computed once (the expensive string work) and then shared by
@@ -21,12 +21,25 @@ export function computeLevels(
   const K = comparisons.length;
   const levels = new Int8Array(pairs.length * K);
   const swapped = new Uint8Array(pairs.length);
+  // The same answers as pairLevels, written straight into the table (no array per pair).
+  const compare = comparisons.map((name) => COMPARISONS[name]!.compare);
+  const gi = comparisons.indexOf('given');
+  const fi = comparisons.indexOf('family');
   for (let p = 0; p < pairs.length; p += 1) {
     const key = pairs[p]!;
     const i = Math.floor(key / n);
-    const pl = pairLevels(records[i]!, records[key - i * n]!, comparisons);
-    for (let k = 0; k < K; k += 1) levels[p * K + k] = pl.levels[k]!;
-    if (pl.swapped) swapped[p] = 1;
+    const a = records[i]!;
+    const b = records[key - i * n]!;
+    const at = p * K;
+    for (let k = 0; k < K; k += 1) levels[at + k] = compare[k]!(a, b);
+    if (gi >= 0 && fi >= 0 && (levels[at + gi]! >= 3 || levels[at + fi]! >= 3)) {
+      const other = swappedNameLevels(a, b);
+      if (other && other.given + other.family < levels[at + gi]! + levels[at + fi]!) {
+        levels[at + gi] = other.given;
+        levels[at + fi] = other.family;
+        swapped[p] = 1;
+      }
+    }
   }
   return { comparisons: K, levels, swapped };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import {
   candidatePairs,
   computeLevels,
+  pairLevels,
   parallelLevels,
   prepareRecord,
   readCsvSource,
@@ -21,6 +22,15 @@ describe('comparing on worker threads', () => {
     const prepared = records.map(prepareRecord);
     const { pairs } = candidatePairs(prepared, checked.model.blocking, checked.model.maxBlockSize);
     const single = computeLevels(prepared, pairs, checked.model.comparisons);
+    // The table is what pairLevels answers, pair by pair.
+    const K = checked.model.comparisons.length;
+    const n = prepared.length;
+    for (let p = 0; p < pairs.length; p += 7) {
+      const i = Math.floor(pairs[p]! / n);
+      const one = pairLevels(prepared[i]!, prepared[pairs[p]! - i * n]!, checked.model.comparisons);
+      expect(Array.from(single.levels.subarray(p * K, (p + 1) * K))).toEqual(one.levels);
+      expect(single.swapped[p] === 1).toBe(one.swapped);
+    }
     const workers = parallelLevels(records, checked.model.comparisons, 3);
     try {
       const spread = await workers.levels(prepared, pairs, checked.model.comparisons);

@@ -1,3 +1,11 @@
+const buffers = [new Uint8Array(64), new Uint8Array(64)];
+function scratch(which: 0 | 1, length: number): Uint8Array {
+  if (buffers[which]!.length < length) buffers[which] = new Uint8Array(length * 2);
+  const buffer = buffers[which]!;
+  buffer.fill(0, 0, length);
+  return buffer;
+}
+
 /** Jaro-Winkler similarity in [0, 1] (prefix scale 0.1, up to 4 characters). */
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return a.length === 0 ? 0 : 1;
@@ -5,8 +13,9 @@ export function jaroWinkler(a: string, b: string): number {
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
   const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
-  const matchedA = new Uint8Array(la);
-  const matchedB = new Uint8Array(lb);
+  // Reused scratch buffers: this runs millions of times and must not feed the garbage collector.
+  const matchedA = scratch(0, la);
+  const matchedB = scratch(1, lb);
   let matches = 0;
   for (let i = 0; i < la; i += 1) {
     const lo = Math.max(0, i - window);
@@ -35,6 +44,8 @@ export function jaroWinkler(a: string, b: string): number {
   return jaro + prefix * 0.1 * (1 - jaro);
 }
 
+const rows = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
 /** Damerau-Levenshtein distance (optimal string alignment: adjacent transpositions count as one edit). */
 export function damerauLevenshtein(a: string, b: string, max = Infinity): number {
   const la = a.length;
@@ -42,9 +53,12 @@ export function damerauLevenshtein(a: string, b: string, max = Infinity): number
   if (Math.abs(la - lb) > max) return max + 1;
   if (la === 0) return lb;
   if (lb === 0) return la;
-  let prev2 = new Array<number>(lb + 1).fill(0);
-  let prev = Array.from({ length: lb + 1 }, (_, j) => j);
-  let curr = new Array<number>(lb + 1).fill(0);
+  if (rows[0]!.length < lb + 1) for (let r = 0; r < 3; r += 1) rows[r] = new Int32Array((lb + 1) * 2);
+  let prev2 = rows[0]!;
+  let prev = rows[1]!;
+  let curr = rows[2]!;
+  prev2.fill(0, 0, lb + 1);
+  for (let j = 0; j <= lb; j += 1) prev[j] = j;
   for (let i = 1; i <= la; i += 1) {
     curr[0] = i;
     let rowMin = curr[0];
@@ -63,7 +77,10 @@ export function damerauLevenshtein(a: string, b: string, max = Infinity): number
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    [prev2, prev, curr] = [prev, curr, prev2];
+    const spare = prev2;
+    prev2 = prev;
+    prev = curr;
+    curr = spare;
   }
   return prev[lb]!;
 }
