@@ -79,6 +79,37 @@ describe('comparison levels', () => {
     expect(level('nhs', { nhs: '9434765919' }, {})).toBe(-1);
   });
 
+  it('street address: same, mostly the same, shares words, different; UPRN decides when both have one', () => {
+    const home = { addressLines: ['12 Mill Lane', 'Headingley'] };
+    expect(level('address', home, { addressLines: ['12 Mill Ln', 'Headingley'] })).toBe(0);
+    expect(level('address', home, { addressLines: ['12 Mill Lane'] })).toBe(1);
+    expect(level('address', home, { addressLines: ['40 Headingley Lane'] })).toBe(2);
+    expect(level('address', home, { addressLines: ['3 Park Row'] })).toBe(3);
+    expect(level('address', { ...home, uprn: '1' }, { addressLines: ['3 Park Row'], uprn: '1' })).toBe(0);
+    expect(level('address', { ...home, uprn: '1' }, { ...home, uprn: '2' })).toBe(3);
+  });
+
+  it('town: same, nearly the same, different', () => {
+    expect(level('locality', { locality: 'Leeds' }, { locality: 'leeds' })).toBe(0);
+    expect(level('locality', { locality: 'Huddersfield' }, { locality: 'Hudersfield' })).toBe(1);
+    expect(level('locality', { locality: 'Leeds' }, { locality: 'Otley' })).toBe(2);
+  });
+
+  it('email: same, same mailbox name or one slip, different', () => {
+    expect(level('email', { email: 'A.Okafor@mail.test' }, { email: 'a.okafor@mail.test' })).toBe(0);
+    expect(level('email', { email: 'a.okafor@mail.test' }, { email: 'a.okafor@work.test' })).toBe(1);
+    expect(level('email', { email: 'a.okafor@mail.test' }, { email: 'a.okafr@mail.test' })).toBe(1);
+    expect(level('email', { email: 'a.okafor@mail.test' }, { email: 'zed@else.test' })).toBe(2);
+  });
+
+  it('other identifiers: same, one character off, different; NI and UPN exact', () => {
+    expect(level('identifier', { identifier: '7535316' }, { identifier: '7535316' })).toBe(0);
+    expect(level('identifier', { identifier: '7535316' }, { identifier: '7553316' })).toBe(1);
+    expect(level('identifier', { identifier: '7535316' }, { identifier: '1234567' })).toBe(2);
+    expect(level('ni', { ni: 'QQ123456C' }, { ni: 'qq 12 34 56 c' })).toBe(0);
+    expect(level('upn', { upn: 'A123456789012' }, { upn: 'B123456789012' })).toBe(1);
+  });
+
   it('sex: same, different, or missing when either side does not say', () => {
     expect(level('sex', { sex: 'female' }, { sex: 'F' })).toBe(0);
     expect(level('sex', { sex: 'female' }, { sex: 'male' })).toBe(1);
