@@ -91,6 +91,16 @@ export async function relinkAll(
       await m.query(`DELETE FROM linkage_link`);
       const links: StoredLink[] = [];
       const scored = result.scored;
+      const cross = scored.filter((s) => rows[s.a]!.agency_id !== rows[s.b]!.agency_id);
+      const gate = await service.identityMatchingMany(
+        m,
+        cross.map((s) => ({
+          x: rows[s.a]!.agency_id,
+          y: rows[s.b]!.agency_id,
+          subject: [records[s.a]!.id, records[s.b]!.id],
+        })),
+      );
+      const allowedPair = new Map(cross.map((s, i) => [`${s.a}|${s.b}`, gate[i]!]));
       for (const s of scored) {
         const [x, y] = [rows[s.a]!, rows[s.b]!];
         const score = scoreLevels(
@@ -99,11 +109,7 @@ export async function relinkAll(
           model,
         );
         const governance =
-          x.agency_id === y.agency_id
-            ? 'same-agency'
-            : (await service.identityMatchingAllowed(m, x.agency_id, y.agency_id, [records[s.a]!.id, records[s.b]!.id]))
-              ? 'allowed'
-              : 'denied';
+          x.agency_id === y.agency_id ? 'same-agency' : allowedPair.get(`${s.a}|${s.b}`) ? 'allowed' : 'denied';
         const [a, b] = x.id < y.id ? [x.id, y.id] : [y.id, x.id];
         links.push({
           a,
@@ -126,15 +132,21 @@ export async function relinkAll(
         `DELETE FROM linkage_record r WHERE NOT EXISTS
            (SELECT 1 FROM source_record s WHERE s.id = r.source_record_id AND s.status = 'active')`,
       );
-      for (let i = 0; i < rows.length; i += 1) {
-        const prepared = result.prepared[i]!;
-        await service.repo.upsert(m, {
-          sourceRecordId: rows[i]!.id,
-          agencyId: rows[i]!.agency_id,
-          features: prepared,
-          blockingKeys: model.blocking.map((rule) => blockingKey(rule, prepared)).filter(Boolean),
-          familyKeys: familyKeys(prepared),
-        });
+      for (let start = 0; start < rows.length; start += 2000) {
+        const slice = rows.slice(start, start + 2000);
+        await service.repo.upsertMany(
+          m,
+          slice.map((row, j) => {
+            const prepared = result.prepared[start + j]!;
+            return {
+              sourceRecordId: row.id,
+              agencyId: row.agency_id,
+              features: prepared,
+              blockingKeys: model.blocking.map((rule) => blockingKey(rule, prepared)).filter(Boolean),
+              familyKeys: familyKeys(prepared),
+            };
+          }),
+        );
       }
       for (let i = 0; i < links.length; i += 1000) {
         const chunk = links.slice(i, i + 1000);

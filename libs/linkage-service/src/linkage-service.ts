@@ -130,6 +130,81 @@ export class LinkageService {
   }
 
   /**
+   * The gate for many cross-agency pairs at once (a batch re-link): each direction decided, every answer
+   * stored in governance_decision and the audit chain with one statement per thousand pairs.
+   */
+  async identityMatchingMany(
+    m: EntityManager,
+    pairs: readonly { x: string; y: string; subject: string[] }[],
+  ): Promise<boolean[]> {
+    const at = this.now();
+    const answers: boolean[] = [];
+    for (let start = 0; start < pairs.length; start += 1000) {
+      const chunk = pairs.slice(start, start + 1000);
+      const rows = chunk.flatMap(({ x, y, subject }) =>
+        [
+          [x, y],
+          [y, x],
+        ].map(([fromAgency, toAgency]) => {
+          const request = {
+            purpose: 'identity-matching',
+            fromAgency: fromAgency!,
+            toAgency: toAgency!,
+            subject,
+            categories: ['identity'] as const,
+            at,
+          };
+          return { request, decision: this.governance.engine.decide(request) };
+        }),
+      );
+      const stored = await m.query<{ id: string }[]>(
+        `INSERT INTO governance_decision (at, purpose, from_agency, to_agency, subjects, requested, permitted, fields,
+           decision, agreement_id, agreement_version, consent_ref, reasons, context)
+         SELECT $1, r.purpose, r.from_agency, r.to_agency, ARRAY(SELECT jsonb_array_elements_text(r.subjects)),
+           ARRAY['identity'], ARRAY(SELECT jsonb_array_elements_text(r.permitted)), NULL, r.decision,
+           r.agreement_id, r.agreement_version, r.consent_ref, r.reasons, 'identity-matching link (batch)'
+         FROM jsonb_to_recordset($2::jsonb) AS r(purpose text, from_agency text, to_agency text, subjects jsonb,
+           permitted jsonb, decision text, agreement_id text, agreement_version int, consent_ref text, reasons jsonb)
+         RETURNING id`,
+        [
+          at,
+          JSON.stringify(
+            rows.map(({ request, decision }) => ({
+              purpose: request.purpose,
+              from_agency: request.fromAgency,
+              to_agency: request.toAgency,
+              subjects: request.subject,
+              permitted: decision.categories,
+              decision: decision.decision,
+              agreement_id: decision.agreement?.id ?? null,
+              agreement_version: decision.agreement?.version ?? null,
+              consent_ref: decision.consentRef,
+              reasons: decision.reasons,
+            })),
+          ),
+        ],
+      );
+      await this.audit.appendMany(
+        m,
+        rows.map(({ request, decision }, i) => ({
+          type: 'governance.decision',
+          actor: SYSTEM_ACTOR,
+          at,
+          agencyId: request.fromAgency,
+          purpose: request.purpose,
+          subjects: request.subject,
+          decision: decision.decision,
+          agreement: decision.agreement,
+          details: { decisionId: stored[i]!.id, context: 'identity-matching link (batch)', toAgency: request.toAgency },
+        })),
+      );
+      for (let i = 0; i < chunk.length; i += 1)
+        answers.push(rows[2 * i]!.decision.decision === 'allow' && rows[2 * i + 1]!.decision.decision === 'allow');
+    }
+    return answers;
+  }
+
+  /**
    * Re-asks the governance gate for every cross-agency link after agreements or consent changed:
    * links whose answer flipped are updated (and the new answers recorded), and their components are
    * re-clustered, so a withdrawal undoes the links that relied on it and an activation forms new ones.

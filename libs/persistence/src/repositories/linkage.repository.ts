@@ -53,6 +53,39 @@ export class LinkageRepository {
     );
   }
 
+  /** Many index rows in one statement (batch re-link). Keys travel as JSON: arrays of arrays are ragged. */
+  async upsertMany(
+    m: EntityManager,
+    rows: readonly {
+      sourceRecordId: string;
+      agencyId: string;
+      features: unknown;
+      blockingKeys: string[];
+      familyKeys: string[];
+    }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await m.query(
+      `INSERT INTO linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys)
+       SELECT r.id, r.agency, r.features, ARRAY(SELECT jsonb_array_elements_text(r.keys)),
+              ARRAY(SELECT jsonb_array_elements_text(r.family))
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, agency text, features jsonb, keys jsonb, family jsonb)
+       ON CONFLICT (source_record_id) DO UPDATE SET features = EXCLUDED.features,
+         blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()`,
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            id: r.sourceRecordId,
+            agency: r.agencyId,
+            features: r.features,
+            keys: r.blockingKeys,
+            family: r.familyKeys,
+          })),
+        ),
+      ],
+    );
+  }
+
   async remove(m: EntityManager, id: string): Promise<void> {
     await m.query(`DELETE FROM linkage_link WHERE a = $1 OR b = $1`, [id]);
     await m.query(`DELETE FROM linkage_record WHERE source_record_id = $1`, [id]);
@@ -230,13 +263,20 @@ export class LinkageRepository {
     m: EntityManager,
     families: readonly { id: string; persons: readonly string[]; reasons: readonly string[] }[],
   ): Promise<void> {
-    for (const f of families) {
+    for (let start = 0; start < families.length; start += 5000) {
+      const chunk = families.slice(start, start + 5000);
       await m.query(
-        `INSERT INTO family (id, reasons) VALUES ($1, $2)
+        `INSERT INTO family (id, reasons)
+         SELECT r.id, ARRAY(SELECT jsonb_array_elements_text(r.reasons))
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, reasons jsonb)
          ON CONFLICT (id) DO UPDATE SET reasons = EXCLUDED.reasons, status = 'active', merged_into = NULL`,
-        [f.id, f.reasons],
+        [JSON.stringify(chunk.map((f) => ({ id: f.id, reasons: f.reasons })))],
       );
-      await m.query(`UPDATE linked_person SET family_id = $1 WHERE id = ANY($2::uuid[])`, [f.id, f.persons]);
+      await m.query(
+        `UPDATE linked_person p SET family_id = v.family FROM unnest($1::uuid[], $2::uuid[]) AS v(person, family)
+         WHERE p.id = v.person AND p.family_id IS DISTINCT FROM v.family`,
+        [chunk.flatMap((f) => f.persons), chunk.flatMap((f) => f.persons.map(() => f.id))],
+      );
     }
   }
 
