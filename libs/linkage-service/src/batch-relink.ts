@@ -148,6 +148,7 @@ export async function relinkAll(
           }),
         );
       }
+      await service.repo.recountBlocks(m);
       for (let i = 0; i < links.length; i += 1000) {
         const chunk = links.slice(i, i + 1000);
         await m.query(

@@ -15,6 +15,9 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     logging: false,
     // gen_random_uuid() is built in since PostgreSQL 13; uuid-ossp would need an extension.
     uuidExtension: 'pgcrypto',
+    // Short OLTP queries: PostgreSQL's JIT compiles whenever a plan looks costly (GIN lookups on the
+    // blocking index do) and spends 10-300 ms doing it, far more than the query itself.
+    extra: { options: '-c jit=off' },
     ...extra,
   } as DataSourceOptions;
 }

@@ -12,6 +12,7 @@ import { LinkageDecisionEntity } from './linkage-decision.entity.js';
 import { LinkageLinkEntity } from './linkage-link.entity.js';
 import { LinkageRecordEntity } from './linkage-record.entity.js';
 import { LinkedPersonEntity } from './linked-person.entity.js';
+import { LinkageBlockEntity } from './linkage-block.entity.js';
 import { IntakeRequestEntity } from './intake-request.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
 import { PersonEntity } from './person.entity.js';
@@ -29,6 +30,7 @@ export {
   ConsentRecordEntity,
   GovernanceDecisionEntity,
   IntakeRequestEntity,
+  LinkageBlockEntity,
   LinkedPersonEntity,
   LinkageRecordEntity,
   LinkageLinkEntity,
@@ -65,4 +67,5 @@ export const ENTITIES = [
   LinkageLinkEntity,
   LinkageDecisionEntity,
   LinkageChangeEntity,
+  LinkageBlockEntity,
 ];

@@ -16,6 +16,8 @@ import { NotifyGovernanceChanges1795544590048 } from './1795544590048-NotifyGove
 import { ReplaceAuditSubjectsIndexWithGin1795544862229 } from './1795544862229-ReplaceAuditSubjectsIndexWithGin.js';
 import { CreateLinkageIndex1795546173406 } from './1795546173406-CreateLinkageIndex.js';
 import { IsolateLinkageToSystem1795546174406 } from './1795546174406-IsolateLinkageToSystem.js';
+import { CountLinkageBlocks1795548060447 } from './1795548060447-CountLinkageBlocks.js';
+import { IsolateLinkageBlocksToSystem1795548061447 } from './1795548061447-IsolateLinkageBlocksToSystem.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -35,4 +37,6 @@ export const MIGRATIONS = [
   ReplaceAuditSubjectsIndexWithGin1795544862229,
   CreateLinkageIndex1795546173406,
   IsolateLinkageToSystem1795546174406,
+  CountLinkageBlocks1795548060447,
+  IsolateLinkageBlocksToSystem1795548061447,
 ];

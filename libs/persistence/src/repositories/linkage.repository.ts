@@ -44,6 +44,8 @@ export class LinkageRepository {
     m: EntityManager,
     row: { sourceRecordId: string; agencyId: string; features: unknown; blockingKeys: string[]; familyKeys: string[] },
   ): Promise<void> {
+    await this.countBlocks(m, row.sourceRecordId, -1);
+    await this.countBlocks(m, row.sourceRecordId, 1, row.blockingKeys);
     await m.query(
       `INSERT INTO linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys)
        VALUES ($1, $2, $3, $4, $5)
@@ -87,6 +89,7 @@ export class LinkageRepository {
   }
 
   async remove(m: EntityManager, id: string): Promise<void> {
+    await this.countBlocks(m, id, -1);
     await m.query(`DELETE FROM linkage_link WHERE a = $1 OR b = $1`, [id]);
     await m.query(`DELETE FROM linkage_record WHERE source_record_id = $1`, [id]);
   }
@@ -94,12 +97,32 @@ export class LinkageRepository {
   /** How many indexed records carry each key (a block bigger than its rule's cap is skipped, as in batch). */
   async blockSizes(m: EntityManager, keys: readonly string[]): Promise<Map<string, number>> {
     if (keys.length === 0) return new Map();
-    const rows = await m.query<{ key: string; n: string }[]>(
-      `SELECT k AS key, count(*) AS n FROM unnest($1::text[]) AS k
-       JOIN linkage_record r ON r.blocking_keys @> ARRAY[k] GROUP BY k`,
+    const rows = await m.query<{ key: string; size: number }[]>(
+      `SELECT key, size FROM linkage_block WHERE key = ANY($1::text[])`,
       [keys],
     );
-    return new Map(rows.map((r) => [r.key, Number(r.n)]));
+    return new Map(rows.map((r) => [r.key, r.size]));
+  }
+
+  /** Block sizes follow the index: the record's old keys count one less, its new keys one more. */
+  private async countBlocks(m: EntityManager, id: string, sign: -1 | 1, keys?: readonly string[]): Promise<void> {
+    const upsert = `ON CONFLICT (key) DO UPDATE SET size = linkage_block.size + EXCLUDED.size`;
+    if (keys)
+      await m.query(`INSERT INTO linkage_block (key, size) SELECT unnest($1::text[]), $2::int ${upsert}`, [keys, sign]);
+    else
+      await m.query(
+        `INSERT INTO linkage_block (key, size)
+         SELECT unnest(blocking_keys), $2::int FROM linkage_record WHERE source_record_id = $1 ${upsert}`,
+        [id, sign],
+      );
+  }
+
+  /** Rebuilt from the index after a batch re-link. */
+  async recountBlocks(m: EntityManager): Promise<void> {
+    await m.query(`DELETE FROM linkage_block`);
+    await m.query(
+      `INSERT INTO linkage_block (key, size) SELECT k, count(*) FROM linkage_record, unnest(blocking_keys) k GROUP BY k`,
+    );
   }
 
   /** Records sharing any of `keys` with the one being linked: its candidate pairs. */
