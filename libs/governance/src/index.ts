@@ -6,3 +6,4 @@ export * from './governance-engine.js';
 export * from './lawful-basis.js';
 export * from './simulate.js';
 export * from './record-categories.js';
+export * from './subject-rights.js';
