@@ -16,8 +16,9 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     // gen_random_uuid() is built in since PostgreSQL 13; uuid-ossp would need an extension.
     uuidExtension: 'pgcrypto',
     // Short OLTP queries: PostgreSQL's JIT compiles whenever a plan looks costly (GIN lookups on the
-    // blocking index do) and spends 10-300 ms doing it, far more than the query itself.
-    extra: { options: '-c jit=off' },
+    // blocking index do) and spends 10-300 ms doing it, and parallel workers take milliseconds to start;
+    // both cost far more than the queries themselves.
+    extra: { options: '-c jit=off -c max_parallel_workers_per_gather=0' },
     ...extra,
   } as DataSourceOptions;
 }

@@ -18,6 +18,7 @@ import { CreateLinkageIndex1795546173406 } from './1795546173406-CreateLinkageIn
 import { IsolateLinkageToSystem1795546174406 } from './1795546174406-IsolateLinkageToSystem.js';
 import { CountLinkageBlocks1795548060447 } from './1795548060447-CountLinkageBlocks.js';
 import { IsolateLinkageBlocksToSystem1795548061447 } from './1795548061447-IsolateLinkageBlocksToSystem.js';
+import { LinkageIndexLookupsStayFast1795548065445 } from './1795548065445-LinkageIndexLookupsStayFast.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   IsolateLinkageToSystem1795546174406,
   CountLinkageBlocks1795548060447,
   IsolateLinkageBlocksToSystem1795548061447,
+  LinkageIndexLookupsStayFast1795548065445,
 ];
