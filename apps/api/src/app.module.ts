@@ -12,6 +12,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { GovernanceModule } from './governance/governance.module.js';
 import { LinkageModule } from './linkage/linkage.module.js';
 import { SharingModule } from './sharing/sharing.module.js';
+import { SubjectRightsModule } from './subject-rights/subject-rights.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RedisRateCounter } from './rate-limit/redis-rate-counter.js';
@@ -34,6 +35,7 @@ export class ApiModule {
         GovernanceModule,
         LinkageModule,
         SharingModule,
+        SubjectRightsModule,
       ],
       controllers: [HealthController],
       providers: [

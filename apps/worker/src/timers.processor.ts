@@ -7,12 +7,15 @@ import { AgreementExpiry } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
+import { RecordRetentionService } from './record-retention.service.js';
 import { WorkerQueues } from './worker-queues.service.js';
 
-type TimerName = 'outbox.sweep' | 'agreements.expire' | 'audit.checkpoint';
+type TimerName = 'outbox.sweep' | 'agreements.expire' | 'audit.checkpoint' | 'records.retention';
 type TimersJob = Job<JobPayloads[TimerName], string, TimerName>;
 /** Agreements end on a date; checking every minute expires them at most a minute late. */
 const EXPIRE_EVERY_MS = 60_000;
+/** Retention is counted in days: hourly is punctual enough. */
+const RETENTION_EVERY_MS = 3_600_000;
 
 /** Scheduled work: timers live in BullMQ (job schedulers), never in process memory. */
 @Injectable()
@@ -27,6 +30,7 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
     private readonly relay: OutboxRelayService,
     private readonly expiry: AgreementExpiry,
     private readonly checkpoints: AuditCheckpointService,
+    private readonly retention: RecordRetentionService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -44,6 +48,11 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
       'audit.checkpoint',
       { every: this.config.auditCheckpointEverySeconds * 1000 },
       { name: 'audit.checkpoint', data: {} },
+    );
+    await this.queues.queues.timers.upsertJobScheduler(
+      'records.retention',
+      { every: RETENTION_EVERY_MS },
+      { name: 'records.retention', data: {} },
     );
     const worker = new Worker(QUEUES.timers, (job: TimersJob) => this.process(job), {
       connection: this.redis,
@@ -65,6 +74,8 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
       }
       case 'audit.checkpoint':
         return this.checkpoints.run();
+      case 'records.retention':
+        return this.retention.run(systemClock.now());
       default: {
         const unknown: never = job.name;
         throw new Error(`timers queue has no handler for ${String(unknown)}`);

@@ -9,6 +9,7 @@ import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { WorkerHealthController } from './health.controller.js';
 import { LinkageProcessor } from './linkage/linkage.processor.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
+import { RecordRetentionService } from './record-retention.service.js';
 import { TimersProcessor } from './timers.processor.js';
 import { WorkerQueues } from './worker-queues.service.js';
 
@@ -32,6 +33,7 @@ export class WorkerModule {
         WorkerQueues,
         OutboxRelayService,
         AuditCheckpointService,
+        RecordRetentionService,
         TimersProcessor,
         LinkageProcessor,
       ],

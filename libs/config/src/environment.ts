@@ -70,6 +70,11 @@ class EnvironmentVariables {
   @IsInt()
   @Min(10)
   AUDIT_CHECKPOINT_EVERY_SECONDS = 600;
+
+  /** Days a withdrawn or erased record's tombstone is kept before the retention job removes it. */
+  @IsInt()
+  @Min(0)
+  RETENTION_DAYS_WITHDRAWN = 30;
 }
 
 export type BrokerConfig = Readonly<{
@@ -87,6 +92,7 @@ export type BrokerConfig = Readonly<{
   maxBodyBytes: number;
   rateLimitPerMinute: number;
   auditCheckpointEverySeconds: number;
+  retentionDaysWithdrawn: number;
 }>;
 
 const NUMERIC_KEYS = new Set([
@@ -95,6 +101,7 @@ const NUMERIC_KEYS = new Set([
   'MAX_BODY_BYTES',
   'RATE_LIMIT_PER_MINUTE',
   'AUDIT_CHECKPOINT_EVERY_SECONDS',
+  'RETENTION_DAYS_WITHDRAWN',
 ]);
 
 /**
@@ -151,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>): BrokerConfi
     maxBodyBytes: vars.MAX_BODY_BYTES,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     auditCheckpointEverySeconds: vars.AUDIT_CHECKPOINT_EVERY_SECONDS,
+    retentionDaysWithdrawn: vars.RETENTION_DAYS_WITHDRAWN,
   };
 }
 

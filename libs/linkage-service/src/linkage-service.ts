@@ -27,7 +27,7 @@ interface SourceRow {
   id: string;
   agency_id: string;
   record: CanonicalRecord;
-  status: 'active' | 'withdrawn';
+  status: 'active' | 'withdrawn' | 'restricted' | 'erased';
   invalid_fields: string[];
 }
 
@@ -76,9 +76,9 @@ export class LinkageService {
       const [before] = await this.repo.indexed(m, [recordId]);
       const seeds = new Set<string>();
       if (before?.personId) for (const id of await this.repo.members(m, [before.personId])) seeds.add(id);
-      if (!source || source.status === 'withdrawn') {
+      if (!source || source.status !== 'active') {
         if (!before) return { persons: [], families: [], merged: 0, split: 0 };
-        // A withdrawn record leaves its person and family at once: its links go with it.
+        // A withdrawn, restricted or erased record leaves its person and family at once: its links go with it.
         await this.repo.remove(m, recordId);
         seeds.delete(recordId);
       } else {

@@ -29,6 +29,8 @@ export interface JobPayloads {
   'agreements.expire': Record<string, never>;
   /** Scheduled: sign a checkpoint of the audit chain's head with the broker's key. */
   'audit.checkpoint': Record<string, never>;
+  /** Scheduled: remove withdrawn and erased records past their retention period (counts only in logs). */
+  'records.retention': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -39,6 +41,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'outbox.sweep': QUEUES.timers,
   'agreements.expire': QUEUES.timers,
   'audit.checkpoint': QUEUES.timers,
+  'records.retention': QUEUES.timers,
 };
 
 export function queueOf(job: JobName): QueueName {

@@ -4,6 +4,8 @@ export const RECORD_CHANGE_KINDS = [
   'created',
   'updated',
   'withdrawn',
+  'erased',
+  'restricted',
   'linked',
   'unlinked',
   'in-review',

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { CanonicalRecord } from '@joinedup/core';
 
+export type SourceRecordStatus = 'active' | 'withdrawn' | 'restricted' | 'erased';
+
 /** One agency's record about one person, keyed by (agency, external id) and versioned by the agency. */
 @Entity({ name: 'source_record' })
 @Index('source_record_agency_external_uq', ['agencyId', 'externalId'], { unique: true })
@@ -29,8 +31,9 @@ export class SourceRecordEntity {
   @Column({ name: 'invalid_fields', type: 'text', array: true, default: () => "'{}'" })
   invalidFields!: string[];
 
+  /** restricted: kept, but out of matching and disclosure; erased: emptied on a subject's request (a tombstone). */
   @Column({ type: 'text', default: 'active' })
-  status!: 'active' | 'withdrawn';
+  status!: SourceRecordStatus;
 
   @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true })
   withdrawnAt!: Date | null;

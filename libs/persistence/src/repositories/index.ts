@@ -5,3 +5,4 @@ export * from './registry.repository.js';
 export * from './governance/index.js';
 export * from './broker-signing-key.repository.js';
 export * from './linkage.repository.js';
+export * from './subject-rights.repository.js';

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '@joinedup/core';
+import type { SourceRecordStatus } from '../entities/source-record.entity.js';
 import { queryRows, withAgencyScope } from '../scope.js';
 
 export interface RecordWrite {
@@ -19,7 +20,7 @@ export interface StoredRecord {
   id: string;
   externalId: string;
   version: number;
-  status: 'active' | 'withdrawn';
+  status: SourceRecordStatus;
   record: CanonicalRecord | Record<string, never>;
   invalidFields: string[];
   updatedAt: Date;
@@ -30,7 +31,7 @@ interface ExistingRow {
   external_id: string;
   version: number;
   content_hash: string;
-  status: 'active' | 'withdrawn';
+  status: SourceRecordStatus;
 }
 
 /** Runs last inside the transaction of an intake write, with its outcomes: the write's audit event. */
@@ -105,7 +106,10 @@ export class SourceRecordRepository {
         const updated: { id: string; external_id: string; version: number }[] = await queryRows(
           manager,
           `UPDATE source_record s SET version = x.version, content_hash = x.content_hash, record = x.record,
-             invalid_fields = x.invalid_fields, status = 'active', withdrawn_at = NULL, updated_at = now()
+             invalid_fields = x.invalid_fields, updated_at = now(),
+             -- A new version does not lift a subject's restriction.
+             status = CASE WHEN s.status = 'restricted' THEN 'restricted' ELSE 'active' END,
+             withdrawn_at = NULL
            FROM jsonb_to_recordset($2::jsonb) AS x(external_id text, version int, content_hash text, record jsonb, invalid_fields text[])
            WHERE s.agency_id = $1 AND s.external_id = x.external_id
            RETURNING s.id, s.external_id, s.version`,
@@ -215,7 +219,7 @@ function toStored(row: Record<string, unknown>): StoredRecord {
     id: row.id as string,
     externalId: row.external_id as string,
     version: row.version as number,
-    status: row.status as 'active' | 'withdrawn',
+    status: row.status as SourceRecordStatus,
     record: row.record as CanonicalRecord,
     invalidFields: row.invalid_fields as string[],
     updatedAt: row.updated_at as Date,
