@@ -29,6 +29,11 @@ class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Append logs to this file (written synchronously) instead of stdout; the privacy canary reads it back. */
+  @IsOptional()
+  @IsString()
+  LOG_FILE?: string;
+
   /** The app's own role: neither superuser nor table owner. */
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://joinedup_app:joinedup_app@127.0.0.1:5432/joinedup';
@@ -83,6 +88,8 @@ export type BrokerConfig = Readonly<{
   port: number;
   workerPort: number;
   logLevel: string;
+  /** Undefined: stdout. */
+  logFile?: string;
   databaseUrl: string;
   databaseOwnerUrl: string;
   redisUrl: string;
@@ -146,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined>): BrokerConfi
     port: vars.PORT,
     workerPort: vars.WORKER_PORT,
     logLevel: vars.LOG_LEVEL,
+    logFile: vars.LOG_FILE,
     databaseUrl: vars.DATABASE_URL,
     databaseOwnerUrl: vars.DATABASE_OWNER_URL,
     redisUrl: vars.REDIS_URL,
