@@ -82,7 +82,9 @@ async function run(count: number, incremental: number) {
   });
   progress(`batch re-link of ${place.length} records`);
   const started = performance.now();
-  const diff = await relinkAll(dataSource, service, { onProgress: (s) => progress(`  ${s}`) });
+  const diff = await relinkAll(dataSource, service, {
+    onProgress: (s) => progress(`  ${((performance.now() - started) / 1000).toFixed(1)} s  ${s}`),
+  });
   const batchSeconds = (performance.now() - started) / 1000;
   // What autovacuum does after a bulk change, done now so the incremental figures are not waiting on it.
   await owner.query('VACUUM ANALYZE');

@@ -89,6 +89,7 @@ export async function relinkAll(
         ).map((l) => pairKey(l.a, l.b)),
       );
       await m.query(`DELETE FROM linkage_link`);
+      progress(`governance gate for ${result.scored.length} scored pairs`);
       const links: StoredLink[] = [];
       const scored = result.scored;
       const cross = scored.filter((s) => rows[s.a]!.agency_id !== rows[s.b]!.agency_id);
@@ -166,6 +167,7 @@ export async function relinkAll(
         );
       }
 
+      progress('persons: stable ids');
       // Persons: stable ids against what each record belonged to before.
       const clusters: string[][] = [];
       result.personOf.forEach((c, i) => (clusters[c] ??= []).push(rows[i]!.id));
@@ -190,6 +192,7 @@ export async function relinkAll(
       for (const split of answer.splits)
         await service.repo.logChange(m, 'person.split', [split.from, ...split.into], { from: split.from, batch: true });
       await service.repo.retirePersons(m, oldPersons, null);
+      progress('families');
       const familiesBefore = familyMembership(before);
       const families = await service.refamily(m, [...new Set(answer.ids)]);
       const after = await m.query<{ id: string; person: string | null; family: string | null }[]>(

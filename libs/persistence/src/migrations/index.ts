@@ -19,6 +19,7 @@ import { IsolateLinkageToSystem1795546174406 } from './1795546174406-IsolateLink
 import { CountLinkageBlocks1795548060447 } from './1795548060447-CountLinkageBlocks.js';
 import { IsolateLinkageBlocksToSystem1795548061447 } from './1795548061447-IsolateLinkageBlocksToSystem.js';
 import { LinkageIndexLookupsStayFast1795548065445 } from './1795548065445-LinkageIndexLookupsStayFast.js';
+import { IndexLookupsWithoutRowSecurity1795548066445 } from './1795548066445-IndexLookupsWithoutRowSecurity.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   CountLinkageBlocks1795548060447,
   IsolateLinkageBlocksToSystem1795548061447,
   LinkageIndexLookupsStayFast1795548065445,
+  IndexLookupsWithoutRowSecurity1795548066445,
 ];
