@@ -194,7 +194,14 @@ export async function relinkAll(
       await service.repo.retirePersons(m, oldPersons, null);
       progress('families');
       const familiesBefore = familyMembership(before);
-      const families = await service.refamily(m, [...new Set(answer.ids)]);
+      const keysOf = new Map<string, string[]>();
+      rows.forEach((row, i) => {
+        const person = assignments.get(row.id)!;
+        const keys = keysOf.get(person) ?? [];
+        for (const key of familyKeys(result.prepared[i]!)) if (!keys.includes(key)) keys.push(key);
+        keysOf.set(person, keys);
+      });
+      const families = await service.refamily(m, [...keysOf.keys()], keysOf);
       const after = await m.query<{ id: string; person: string | null; family: string | null }[]>(
         `SELECT r.source_record_id AS id, r.person_id AS person, p.family_id AS family
          FROM linkage_record r LEFT JOIN linked_person p ON p.id = r.person_id`,

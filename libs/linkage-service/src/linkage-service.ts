@@ -392,8 +392,9 @@ export class LinkageService {
   }
 
   /** Families of the persons tied to `persons` by household references or a shared property. */
-  async refamily(m: EntityManager, persons: string[]): Promise<string[]> {
-    const keysOf = await this.repo.familyComponent(m, persons);
+  async refamily(m: EntityManager, persons: string[], known?: Map<string, string[]>): Promise<string[]> {
+    // A batch re-link knows every person's keys already; one record's change walks them from the index.
+    const keysOf = known ?? (await this.repo.familyComponent(m, persons));
     const people = [...keysOf.keys()];
     const parent = new Map(people.map((p) => [p, p]));
     const find = (x: string): string => (parent.get(x) === x ? x : find(parent.get(x)!));
