@@ -3,6 +3,8 @@
 # and runs the api and the worker in the foreground. Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+demo=1
+for arg in "$@"; do [ "$arg" = "--no-demo" ] && demo=0; done
 
 bash scripts/ensure-deps.sh
 bash scripts/services.sh up
@@ -19,7 +21,8 @@ echo "start: migrating"
 node dist/scripts/db-setup.js
 
 pids=()
-cleanup() { trap - INT TERM EXIT; for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait; }
+demo_pid=""
+cleanup() { trap - INT TERM EXIT; for pid in "${pids[@]}" $demo_pid; do kill "$pid" 2>/dev/null || true; done; wait; }
 trap cleanup INT TERM EXIT
 
 node dist/apps/api/src/main.js & pids+=($!)
@@ -43,4 +46,13 @@ cat <<MSG
   Ctrl-C stops both.
 
 MSG
+if [ "$demo" = 1 ]; then
+  # The demo place goes in through the public API like any agency's data; if it fails, the broker stays up.
+  mkdir -p .artifacts
+  (npx tsx scripts/demo.ts --api "http://127.0.0.1:$port" > .artifacts/demo.json 2> >(sed 's/^/  /' >&2) \
+    && echo "start: demo place loaded: $(cat .artifacts/demo.json)" \
+    && echo "start: an IG officer signs in as ig@northmoor-csc.demo with DEMO_PASSWORD from .env" \
+    || echo "start: the demo place could not be loaded (the broker is running; see above)") &
+  demo_pid=$!
+fi
 wait -n "${pids[@]}"

@@ -1,3 +1,4 @@
+import { BrokerError } from '@joinedup/core';
 import type { DataSource, EntityManager } from 'typeorm';
 import { queryRows, withAgencyScope, withSystemScope } from '../scope.js';
 
@@ -134,21 +135,28 @@ export class RegistryRepository {
     within: (manager: EntityManager, personId: string) => Promise<unknown>,
   ): Promise<string> {
     return withAgencyScope(this.dataSource, agencyId, async (m) => {
-      const rows: { id: string }[] = await m.query(
-        `INSERT INTO person (agency_id, staff_ref, email, display_name, roles, team, skills, lead_capacity, password_hash)
+      const rows: { id: string }[] = await m
+        .query(
+          `INSERT INTO person (agency_id, staff_ref, email, display_name, roles, team, skills, lead_capacity, password_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [
-          agencyId,
-          person.staffRef,
-          person.email,
-          person.displayName,
-          person.roles,
-          person.team,
-          person.skills,
-          person.leadCapacity,
-          person.passwordHash,
-        ],
-      );
+          [
+            agencyId,
+            person.staffRef,
+            person.email,
+            person.displayName,
+            person.roles,
+            person.team,
+            person.skills,
+            person.leadCapacity,
+            person.passwordHash,
+          ],
+        )
+        .catch((error: unknown) => {
+          // The email (or staff reference) is taken: a conflict to report, not a server error.
+          if ((error as { code?: string }).code === '23505')
+            throw new BrokerError('CONFLICT', 'a person with this email or staff reference already exists');
+          throw error;
+        });
       await within(m, rows[0]!.id);
       return rows[0]!.id;
     });
