@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { isJobName, queueOf, type QueueName } from './queue-contract.js';
+import { isJobName, JOB_QUEUE, queueOf, type QueueName } from './queue-contract.js';
 import type { QueueSet } from './queues.js';
 
 export const OUTBOX_CHANNEL = 'joinedup_outbox';
@@ -24,10 +24,12 @@ export class OutboxRelay {
   /** Relays up to `limit` rows; returns how many it moved. */
   async relayOnce(limit = 500): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
+      // Only topics this build has a queue for: rows for a consumer that does not exist yet (such as
+      // family.changed before coordination) wait in the outbox without blocking the rows behind them.
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, topic, payload FROM outbox_event WHERE relayed_at IS NULL
+        `SELECT id, topic, payload FROM outbox_event WHERE relayed_at IS NULL AND topic = ANY($2::text[])
          ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
+        [limit, Object.keys(JOB_QUEUE)],
       );
       if (rows.length === 0) return 0;
       const byQueue = new Map<QueueName, { name: string; data: Record<string, unknown>; opts: { jobId: string } }[]>();
