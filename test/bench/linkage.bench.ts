@@ -7,11 +7,12 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { contentHash } from '@joinedup/core';
-import { type Agreement, GovernanceEngine } from '@joinedup/governance';
+import { GovernanceEngine } from '@joinedup/governance';
 import { pairwiseMetrics } from '@joinedup/linkage';
 import { LinkageService, loadTrainedModel, relinkAll } from '@joinedup/linkage-service';
 import { createDataSource, SourceRecordRepository } from '@joinedup/persistence';
 import { generatePlace, NORTHMOOR_AGENCIES } from '@joinedup/place';
+import { identityMatchingAgreement } from '@joinedup/testing';
 import { benchDatabase, progress } from './support.js';
 
 const { values } = parseArgs({
@@ -23,30 +24,6 @@ const { values } = parseArgs({
 });
 const total = Number(values.records);
 const incrementalCount = Number(values.incremental);
-
-function agreement(): Agreement {
-  const agencies = NORTHMOOR_AGENCIES.map((a) => a.id);
-  return {
-    id: 'dsa-identity',
-    version: 1,
-    title: 'Identity matching across Northmoor',
-    parties: agencies,
-    purposes: ['identity-matching'],
-    flows: agencies.flatMap((from) =>
-      agencies.filter((to) => to !== from).map((to) => ({ from, to, categories: ['identity' as const] })),
-    ),
-    lawfulBasis: { article6: 'public-task', gateway: 'Children Act 2004 s10' },
-    consentRule: 'not-required',
-    validFrom: new Date('2026-01-01'),
-    validTo: new Date('2027-12-31'),
-    reviewDate: new Date('2027-06-01'),
-    dpiaReference: 'DPIA-BENCH',
-    status: 'active',
-    approvals: [],
-    author: { person: 'ig-1', agency: agencies[0]! },
-    change: { by: 'ig-1', at: new Date('2026-01-01'), description: 'activated' },
-  } as Agreement;
-}
 
 const csvField = (v: string) => `"${v.replace(/"/g, '""')}"`;
 
@@ -78,7 +55,7 @@ async function run(count: number, incremental: number) {
   const dataSource = createDataSource(db.appUrl);
   await dataSource.initialize();
   const service = new LinkageService(dataSource, loadTrainedModel(), {
-    engine: GovernanceEngine.create([agreement()]),
+    engine: GovernanceEngine.create([identityMatchingAgreement(NORTHMOOR_AGENCIES.map((a) => a.id))]),
   });
   progress(`batch re-link of ${place.length} records`);
   const started = performance.now();

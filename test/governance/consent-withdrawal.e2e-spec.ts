@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createWorker } from '../../apps/worker/src/bootstrap.js';
-import { createTestDatabase, registerAgencyClient, signIn, testConfig, type TestDatabase } from '@joinedup/testing';
+import { createTestDatabase, registerAgencyClient, testConfig, type TestDatabase } from '@joinedup/testing';
+import { jsonClient, staffMember, type Json } from '../support/http.js';
 import { startApi, type RunningApi } from '../support/start-api.js';
 
 const CSC = 'northmoor-csc';
 const POLICE = 'northmoor-police';
 const DAY = 86_400_000;
 const iso = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString();
-type Json = Record<string, unknown>;
 interface Shared {
   personId: string | null;
   shared: { agency: string; fields: Json; categories: string[]; withheld: string[]; why: Json }[];
@@ -29,15 +29,9 @@ describe('governance end to end: agreement, link, consent withdrawal', () => {
   const prefix = `test:${randomBytes(6).toString('hex')}`;
   const consentIds: string[] = [];
 
-  const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${api.base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Json };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) =>
+    jsonClient(api.base)(token, method, path, body);
+
   const shared = async (): Promise<Shared> => {
     const got = await call(police, 'GET', '/v1/records/p-1/shared');
     expect(got.status).toBe(200);
@@ -51,19 +45,8 @@ describe('governance end to end: agreement, link, consent withdrawal', () => {
     }
     return Date.now() - started;
   }
-  async function person(agencyId: string, name: string): Promise<string> {
-    const email = `${name}@${agencyId}.test`;
-    const password = `password-${name}-123`;
-    const made = await call(api.adminToken, 'POST', `/v1/admin/agencies/${agencyId}/people`, {
-      staffRef: name,
-      email,
-      displayName: name,
-      roles: ['ig-officer'],
-      password,
-    });
-    expect(made.status).toBe(201);
-    return signIn(api.base, email, password);
-  }
+  const person = (agencyId: string, name: string) =>
+    staffMember(api.base, api.adminToken, agencyId, name, ['ig-officer']);
 
   beforeAll(async () => {
     db = await createTestDatabase();

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createWorker } from '../../apps/worker/src/bootstrap.js';
-import { createTestDatabase, registerAgencyClient, signIn, testConfig, type TestDatabase } from '@joinedup/testing';
+import { createTestDatabase, registerAgencyClient, testConfig, type TestDatabase } from '@joinedup/testing';
+import { jsonClient, staffMember, type Json } from '../support/http.js';
 import { startApi, type RunningApi } from '../support/start-api.js';
 
 const CSC = 'northmoor-csc';
 const HEALTH = 'northmoor-health';
 const DAY = 86_400_000;
 const iso = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString();
-type Json = Record<string, unknown>;
 interface ExportLine {
   agency: string;
   externalId: string;
@@ -29,29 +29,11 @@ describe('linkage end to end: one family from two agencies', () => {
   let igHealth: string;
   const prefix = `test:${randomBytes(6).toString('hex')}`;
 
-  const call = async (token: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${api.base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Json };
-  };
+  const call = (token: string, method: string, path: string, body?: unknown) =>
+    jsonClient(api.base)(token, method, path, body);
 
-  async function person(agencyId: string, name: string, roles: string[]): Promise<string> {
-    const email = `${name}@${agencyId}.test`;
-    const password = `password-${name}-123`;
-    const made = await call(api.adminToken, 'POST', `/v1/admin/agencies/${agencyId}/people`, {
-      staffRef: name,
-      email,
-      displayName: name,
-      roles,
-      password,
-    });
-    expect(made.status).toBe(201);
-    return signIn(api.base, email, password);
-  }
+  const person = (agencyId: string, name: string, roles: string[]) =>
+    staffMember(api.base, api.adminToken, agencyId, name, roles);
 
   async function exported(): Promise<ExportLine[]> {
     const response = await fetch(`${api.base}/v1/admin/linkage/export`, {

@@ -1,40 +1,15 @@
 import { DataSource } from 'typeorm';
 import { contentHash } from '@joinedup/core';
-import { type Agreement, GovernanceEngine } from '@joinedup/governance';
+import { GovernanceEngine } from '@joinedup/governance';
 import { pairwiseMetrics } from '@joinedup/linkage';
 import { createDataSource, SourceRecordRepository } from '@joinedup/persistence';
 import { generatePlace, NORTHMOOR_AGENCIES } from '@joinedup/place';
-import { createTestDatabase, type TestDatabase } from '@joinedup/testing';
+import { createTestDatabase, identityMatchingAgreement, type TestDatabase } from '@joinedup/testing';
 import { relinkAll } from './batch-relink.js';
 import { LinkageService } from './linkage-service.js';
 import { loadTrainedModel } from './trained-model.js';
 
 const at = new Date('2026-11-24T12:00:00Z');
-
-/** One active agreement letting every Northmoor agency match identities with every other. */
-function identityMatchingEverywhere(): Agreement {
-  const agencies = NORTHMOOR_AGENCIES.map((a) => a.id);
-  return {
-    id: 'dsa-identity',
-    version: 1,
-    title: 'Identity matching across Northmoor',
-    parties: agencies,
-    purposes: ['identity-matching'],
-    flows: agencies.flatMap((from) =>
-      agencies.filter((to) => to !== from).map((to) => ({ from, to, categories: ['identity' as const] })),
-    ),
-    lawfulBasis: { article6: 'public-task', gateway: 'Children Act 2004 s10' },
-    consentRule: 'not-required',
-    validFrom: new Date('2026-01-01'),
-    validTo: new Date('2027-12-31'),
-    reviewDate: new Date('2027-06-01'),
-    dpiaReference: 'DPIA-TEST',
-    status: 'active',
-    approvals: [],
-    author: { person: 'ig-1', agency: agencies[0]! },
-    change: { by: 'ig-1', at: new Date('2026-01-01'), description: 'activated' },
-  } as Agreement;
-}
 
 interface Placed {
   ids: string[];
@@ -96,7 +71,7 @@ describe('linkage in the service', () => {
     service = new LinkageService(
       dataSource,
       model,
-      { engine: GovernanceEngine.create([identityMatchingEverywhere()]) },
+      { engine: GovernanceEngine.create([identityMatchingAgreement(NORTHMOOR_AGENCIES.map((a) => a.id))]) },
       () => at,
     );
     place = await loadPlace(dataSource, 9, 1200);

@@ -64,9 +64,20 @@ export async function registerAgencyClient(
   const audience = options.audience ?? `${base}/oauth/token`;
 
   /** Overrides are applied last, so a test can set any claim to a bad value. */
-  const assertion = async (overrides: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> => {
+  const assertion = async (
+    overrides: Record<string, unknown> = {},
+    header: Record<string, unknown> = {},
+  ): Promise<string> => {
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: clientId, sub: clientId, aud: audience, iat: now, exp: now + 60, jti: randomUUID(), ...overrides };
+    const claims = {
+      iss: clientId,
+      sub: clientId,
+      aud: audience,
+      iat: now,
+      exp: now + 60,
+      jti: randomUUID(),
+      ...overrides,
+    };
     return new SignJWT(claims).setProtectedHeader({ alg, kid, ...header }).sign(privateKey);
   };
 

@@ -2,3 +2,4 @@ export * from './test-database.js';
 export * from './test-config.js';
 export * from './redis-server.js';
 export * from './agency-client.js';
+export * from './agreements.js';
