@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { GovernanceModule } from './governance/governance.module.js';
 import { LinkageModule } from './linkage/linkage.module.js';
+import { CoordinationModule } from './coordination/coordination.module.js';
 import { SharingModule } from './sharing/sharing.module.js';
 import { SubjectRightsModule } from './subject-rights/subject-rights.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -34,6 +35,7 @@ export class ApiModule {
         RecordsModule,
         GovernanceModule,
         LinkageModule,
+        CoordinationModule,
         SharingModule,
         SubjectRightsModule,
       ],

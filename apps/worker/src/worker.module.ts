@@ -5,6 +5,7 @@ import { type BrokerConfig, ConfigModule, loggerParams } from '@joinedup/config'
 import { EnforcementModule } from '@joinedup/enforcement';
 import { DatabaseModule, PostgresHealthIndicator } from '@joinedup/persistence';
 import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
+import { CoordinationProcessor } from './coordination/coordination.processor.js';
 import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { WorkerHealthController } from './health.controller.js';
 import { LinkageProcessor } from './linkage/linkage.processor.js';
@@ -36,6 +37,7 @@ export class WorkerModule {
         RecordRetentionService,
         TimersProcessor,
         LinkageProcessor,
+        CoordinationProcessor,
       ],
     };
   }

@@ -86,7 +86,19 @@ export class LinkageService {
         await this.index(m, source);
       }
       const outcome = await this.recluster(m, [...seeds], before?.personId ? [before.personId] : []);
-      await this.repo.announceFamilies(m, outcome.families, correlationId);
+      // The record's family hears of it even when no one joined or left: its involvement or needs may
+      // have changed, and coordination decides whether that matters.
+      const [after] = await this.repo.indexed(m, [recordId]);
+      const persons = [before?.personId, after?.personId].filter((p): p is string => typeof p === 'string');
+      const own = await m.query<{ family_id: string }[]>(
+        `SELECT DISTINCT family_id FROM linked_person WHERE id = ANY($1::uuid[]) AND family_id IS NOT NULL`,
+        [persons],
+      );
+      await this.repo.announceFamilies(
+        m,
+        [...new Set([...outcome.families, ...own.map((r) => r.family_id)])],
+        correlationId,
+      );
       return outcome;
     });
   }

@@ -28,7 +28,7 @@ describe('OutboxRelay', () => {
     // 600 older rows for a topic with no queue in this build, then one record.changed.
     await owner.query(
       `INSERT INTO outbox_event (topic, payload, created_at)
-       SELECT 'family.changed', jsonb_build_object('familyId', gen_random_uuid()), now() - interval '1 hour'
+       SELECT 'someday.consumed', jsonb_build_object('familyId', gen_random_uuid()), now() - interval '1 hour'
        FROM generate_series(1, 600)`,
     );
     const [row] = await owner.query<{ id: string }[]>(
@@ -40,7 +40,7 @@ describe('OutboxRelay', () => {
     expect(await relay.relayOnce(500)).toBe(1);
     expect(await queues.linkage.getJob(row!.id)).toBeDefined();
     const [waiting] = await owner.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM outbox_event WHERE relayed_at IS NULL AND topic = 'family.changed'`,
+      `SELECT count(*)::int AS n FROM outbox_event WHERE relayed_at IS NULL AND topic = 'someday.consumed'`,
     );
     expect(waiting!.n).toBe(600);
   });

@@ -32,13 +32,20 @@ export class OutboxRelay {
         [limit, Object.keys(JOB_QUEUE)],
       );
       if (rows.length === 0) return 0;
-      const byQueue = new Map<QueueName, { name: string; data: Record<string, unknown>; opts: { jobId: string } }[]>();
+      const byQueue = new Map<
+        QueueName,
+        { name: string; data: Record<string, unknown>; opts: { jobId: string; delay?: number } }[]
+      >();
+      const now = Date.now();
       for (const row of rows) {
         // A topic the contract does not know is a programming error; leave it visible in the outbox.
         if (!isJobName(row.topic)) continue;
         const queue = queueOf(row.topic);
         const jobs = byQueue.get(queue) ?? [];
-        jobs.push({ name: row.topic, data: row.payload, opts: { jobId: row.id } });
+        // A row with `notBefore` (an offer's deadline) becomes a delayed job: the timer survives restarts in Redis.
+        const notBefore = typeof row.payload.notBefore === 'string' ? Date.parse(row.payload.notBefore) : NaN;
+        const delay = Number.isFinite(notBefore) ? Math.max(0, notBefore - now) : 0;
+        jobs.push({ name: row.topic, data: row.payload, opts: { jobId: row.id, ...(delay > 0 ? { delay } : {}) } });
         byQueue.set(queue, jobs);
       }
       for (const [queue, jobs] of byQueue) await this.queues[queue].addBulk(jobs);

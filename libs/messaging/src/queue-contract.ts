@@ -8,6 +8,7 @@
 export const QUEUES = {
   linkage: 'linkage',
   timers: 'timers',
+  coordination: 'coordination',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -23,6 +24,14 @@ export interface JobPayloads {
   'linkage.regovern': Correlated;
   /** An admin asked for a full re-link (dry run: report the diff, change nothing). */
   'linkage.relink-all': Correlated & { dryRun: boolean };
+  /** A family's members, involvement or governance may have changed: open, update or close its case. */
+  'family.changed': Correlated & { familyId: string };
+  /** An offer's deadline: expire it if still unanswered and offer the case to the next candidate. */
+  'offer.deadline': Correlated & { offerId: string; notBefore: string };
+  /** Agreements or consent changed: plan every open case again. */
+  'cases.regovern': Correlated;
+  /** Scheduled backstop: expire overdue offers whose deadline job was lost. */
+  'offers.expire': Record<string, never>;
   /** Scheduled backstop: relay outbox rows whose NOTIFY was missed. */
   'outbox.sweep': Record<string, never>;
   /** Scheduled: expire agreements whose end date has passed. */
@@ -38,6 +47,10 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'record.changed': QUEUES.linkage,
   'linkage.relink-all': QUEUES.linkage,
   'linkage.regovern': QUEUES.linkage,
+  'family.changed': QUEUES.coordination,
+  'offer.deadline': QUEUES.coordination,
+  'cases.regovern': QUEUES.coordination,
+  'offers.expire': QUEUES.coordination,
   'outbox.sweep': QUEUES.timers,
   'agreements.expire': QUEUES.timers,
   'audit.checkpoint': QUEUES.timers,

@@ -4,6 +4,9 @@ import { ApiClientEntity } from './api-client.entity.js';
 import { AuditCheckpointEntity } from './audit-checkpoint.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { BrokerSigningKeyEntity } from './broker-signing-key.entity.js';
+import { CaseEventEntity } from './case-event.entity.js';
+import { CoordinatedCaseEntity } from './coordinated-case.entity.js';
+import { LeadOfferEntity } from './lead-offer.entity.js';
 import { ConsentRecordEntity } from './consent-record.entity.js';
 import { GovernanceDecisionEntity } from './governance-decision.entity.js';
 import { FamilyEntity } from './family.entity.js';
@@ -14,6 +17,7 @@ import { LinkageRecordEntity } from './linkage-record.entity.js';
 import { LinkedPersonEntity } from './linked-person.entity.js';
 import { LinkageBlockEntity } from './linkage-block.entity.js';
 import { IntakeRequestEntity } from './intake-request.entity.js';
+import { NotificationEntity } from './notification.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
 import { PersonEntity } from './person.entity.js';
 import { RecordChangeEntity } from './record-change.entity.js';
@@ -27,9 +31,12 @@ export {
   AuditCheckpointEntity,
   AuditEventEntity,
   BrokerSigningKeyEntity,
+  CaseEventEntity,
   ConsentRecordEntity,
+  CoordinatedCaseEntity,
   GovernanceDecisionEntity,
   IntakeRequestEntity,
+  LeadOfferEntity,
   LinkageBlockEntity,
   LinkedPersonEntity,
   LinkageRecordEntity,
@@ -37,6 +44,7 @@ export {
   LinkageDecisionEntity,
   LinkageChangeEntity,
   FamilyEntity,
+  NotificationEntity,
   OutboxEventEntity,
   PersonEntity,
   RecordChangeEntity,
@@ -68,4 +76,8 @@ export const ENTITIES = [
   LinkageDecisionEntity,
   LinkageChangeEntity,
   LinkageBlockEntity,
+  CoordinatedCaseEntity,
+  CaseEventEntity,
+  LeadOfferEntity,
+  NotificationEntity,
 ];

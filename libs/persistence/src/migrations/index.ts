@@ -20,6 +20,9 @@ import { CountLinkageBlocks1795548060447 } from './1795548060447-CountLinkageBlo
 import { IsolateLinkageBlocksToSystem1795548061447 } from './1795548061447-IsolateLinkageBlocksToSystem.js';
 import { LinkageIndexLookupsStayFast1795548065445 } from './1795548065445-LinkageIndexLookupsStayFast.js';
 import { IndexLookupsWithoutRowSecurity1795548066445 } from './1795548066445-IndexLookupsWithoutRowSecurity.js';
+import { CreateCoordinatedCases1795559744746 } from './1795559744746-CreateCoordinatedCases.js';
+import { IsolateCasesToSystem1795559745746 } from './1795559745746-IsolateCasesToSystem.js';
+import { CreateNotifications1795560047204 } from './1795560047204-CreateNotifications.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -43,4 +46,7 @@ export const MIGRATIONS = [
   IsolateLinkageBlocksToSystem1795548061447,
   LinkageIndexLookupsStayFast1795548065445,
   IndexLookupsWithoutRowSecurity1795548066445,
+  CreateCoordinatedCases1795559744746,
+  IsolateCasesToSystem1795559745746,
+  CreateNotifications1795560047204,
 ];

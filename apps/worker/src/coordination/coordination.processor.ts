@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
+import { CoordinationService, loadCoordinationSettings } from '@joinedup/coordination-service';
+import { LiveGovernance } from '@joinedup/enforcement';
+import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
+import { WorkerQueues } from '../worker-queues.service.js';
+
+type CoordinationJobName = 'family.changed' | 'offer.deadline' | 'cases.regovern' | 'offers.expire';
+type CoordinationJob = Job<JobPayloads[CoordinationJobName], unknown, CoordinationJobName>;
+/** How often this process looks for a new governance engine (agreements or consent changed). */
+const GOVERNANCE_POLL_MS = 500;
+/** Backstop for deadline jobs lost with a Redis that kept nothing: overdue offers move on within a minute. */
+const EXPIRE_EVERY_MS = 60_000;
+
+/**
+ * Coordinated cases: plans a family's case when linkage says it changed, moves offers on at their
+ * deadlines, and re-plans every open case when agreements or consent change. Changes to one family are
+ * serialised by a database lock, so several of these (in several workers) can run side by side.
+ */
+@Injectable()
+export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('coordination');
+  private poll?: NodeJS.Timeout;
+  private worker?: Worker<JobPayloads[CoordinationJobName], unknown, CoordinationJobName>;
+  readonly service: CoordinationService;
+
+  constructor(
+    @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    dataSource: DataSource,
+    private readonly governance: LiveGovernance,
+    private readonly queues: WorkerQueues,
+  ) {
+    this.service = new CoordinationService(dataSource, governance, loadCoordinationSettings());
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const queue = this.queues.queues.coordination;
+    await queue.upsertJobScheduler('offers.expire', { every: EXPIRE_EVERY_MS }, { name: 'offers.expire', data: {} });
+    this.worker = new Worker(QUEUES.coordination, (job: CoordinationJob) => this.process(job), {
+      connection: this.redis,
+      prefix: bullPrefix(this.config.redisPrefix),
+      concurrency: 4,
+    });
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ job: job?.name, jobId: job?.id, err: error.message }, 'coordination job failed'),
+    );
+    let seen = this.governance.engine;
+    this.poll = setInterval(() => {
+      const current = this.governance.engine;
+      if (current === seen) return;
+      seen = current;
+      const at = Date.now();
+      void queue
+        .add('cases.regovern', { correlationId: `cases-regovern-${at}` }, { jobId: `cases-regovern-${at}` })
+        .catch((error: Error) => this.logger.warn({ err: error.message }, 'could not queue re-planning of cases'));
+    }, GOVERNANCE_POLL_MS);
+    this.poll.unref();
+  }
+
+  async process(job: CoordinationJob): Promise<unknown> {
+    switch (job.name) {
+      case 'family.changed': {
+        const data = job.data as JobPayloads['family.changed'];
+        return this.service.coordinateFamily(data.familyId, data.correlationId);
+      }
+      case 'offer.deadline':
+      case 'offers.expire': {
+        const correlationId = 'correlationId' in job.data ? job.data.correlationId : `offers-expire-${job.id ?? ''}`;
+        return { expired: await this.service.expireDueOffers(correlationId) };
+      }
+      case 'cases.regovern': {
+        const data = job.data as JobPayloads['cases.regovern'];
+        const changed = await this.service.regovernOpenCases(data.correlationId);
+        if (changed > 0) this.logger.log({ changed }, 'cases re-planned after a governance change');
+        return { changed };
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.poll) clearInterval(this.poll);
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,93 @@
+import type { EntityManager } from 'typeorm';
+import type { CaseGovernance } from './case-governance.js';
+
+/** What a notification discloses, re-checked when it is sent (a withdrawal in between suppresses it). */
+export interface Disclosure {
+  fromAgency: string;
+  subjects: string[];
+  categories: string[];
+}
+
+export interface NotificationDraft {
+  agency: string;
+  /** The worker's registry person id; null for the agency as a whole (its system routes it). */
+  personId: string | null;
+  caseId: string;
+  type: string;
+  payload: Record<string, unknown>;
+  disclosures: Disclosure[];
+}
+
+export interface CaseFacts {
+  caseId: string;
+  agencies: string[];
+  lead: { workerId: string; agency: string; name: string } | null;
+}
+
+/**
+ * A notification for one recipient agency, cut to what governance lets that agency see: the case's
+ * other agencies only where each may tell it of its involvement, and the lead only if the lead's agency
+ * may. Ids, agency names and plain reasons; never a client's personal data.
+ */
+export function draftFor(
+  recipient: { agency: string; personId: string | null },
+  type: string,
+  facts: CaseFacts,
+  governance: CaseGovernance,
+  subjects: ReadonlyMap<string, readonly string[]>,
+  extra: Record<string, unknown> = {},
+  at = new Date(),
+): NotificationDraft {
+  const visible = facts.agencies.filter((a) => governance.may(a, recipient.agency));
+  const lead = facts.lead && visible.includes(facts.lead.agency) ? facts.lead : null;
+  return {
+    agency: recipient.agency,
+    personId: recipient.personId,
+    caseId: facts.caseId,
+    type,
+    payload: {
+      caseId: facts.caseId,
+      event: type,
+      at: at.toISOString(),
+      recipient: { agency: recipient.agency, workerId: recipient.personId },
+      agencies: visible,
+      lead,
+      ...extra,
+    },
+    disclosures: visible
+      .filter((a) => a !== recipient.agency)
+      .map((a) => ({ fromAgency: a, subjects: [...(subjects.get(a) ?? [])], categories: ['involvement'] })),
+  };
+}
+
+/**
+ * Writes notifications and their outbox rows in the caller's transaction: the case change and what it
+ * tells people commit together or not at all. One statement for any number of them.
+ */
+export async function writeNotifications(
+  m: EntityManager,
+  drafts: readonly NotificationDraft[],
+  correlationId: string,
+): Promise<number> {
+  if (drafts.length === 0) return 0;
+  const rows = drafts.map((d) => ({
+    agency_id: d.agency,
+    person_id: d.personId,
+    case_id: d.caseId,
+    type: d.type,
+    payload: d.payload,
+    disclosures: d.disclosures,
+  }));
+  await m.query(
+    `WITH n AS (
+       INSERT INTO notification (agency_id, person_id, case_id, type, payload, disclosures)
+       SELECT x.agency_id, x.person_id, x.case_id, x.type, x.payload, x.disclosures
+       FROM jsonb_to_recordset($1::jsonb) AS x(agency_id text, person_id uuid, case_id uuid, type text, payload jsonb, disclosures jsonb)
+       RETURNING id, agency_id)
+     INSERT INTO outbox_event (topic, agency_id, payload)
+     SELECT 'notification.created', n.agency_id, jsonb_build_object('notificationId', n.id::text, 'correlationId', $2::text)
+     FROM n`,
+    [JSON.stringify(rows), correlationId],
+  );
+  return drafts.length;
+}

@@ -1,0 +1,196 @@
+import type { EntityManager } from 'typeorm';
+import type { CaseContents, CurrentCase, Offer, OfferTarget } from '@joinedup/coordination';
+
+/** Rows of the case tables, as the engine's types. SQL only; the decisions are in CoordinationService. */
+
+interface CaseRow {
+  id: string;
+  family_id: string;
+  status: 'open' | 'closed';
+  member_ids: string[];
+  agencies: string[];
+  worker_ids: string[];
+  needs: string[];
+  lead_worker_id: string | null;
+}
+
+interface OfferRow {
+  id: string;
+  case_id: string;
+  target_kind: OfferTarget['kind'];
+  worker_id: string | null;
+  agency_id: string;
+  team: string;
+  explanation: string;
+  status: Offer['status'];
+  offered_at: Date;
+  deadline: Date;
+  decided_at: Date | null;
+  lead_worker_id: string | null;
+  reason: string | null;
+  handed_over_to: string | null;
+  handed_over_from: string | null;
+}
+
+const toCase = (r: CaseRow): CurrentCase => ({
+  caseId: r.id,
+  familyId: r.family_id,
+  status: r.status,
+  memberIds: r.member_ids,
+  agencies: r.agencies,
+  workerIds: r.worker_ids,
+  needs: r.needs,
+  ...(r.lead_worker_id ? { leadWorkerId: r.lead_worker_id } : {}),
+});
+
+export function toOffer(r: OfferRow): Offer {
+  const target: OfferTarget =
+    r.target_kind === 'worker'
+      ? { kind: 'worker', workerId: r.worker_id!, agency: r.agency_id, team: r.team }
+      : { kind: r.target_kind, agency: r.agency_id, team: r.team };
+  return {
+    offerId: r.id,
+    caseId: r.case_id,
+    target,
+    explanation: r.explanation,
+    status: r.status,
+    offeredAt: r.offered_at.toISOString(),
+    deadline: r.deadline.toISOString(),
+    ...(r.decided_at ? { decidedAt: r.decided_at.toISOString() } : {}),
+    ...(r.lead_worker_id ? { leadWorkerId: r.lead_worker_id } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.handed_over_to ? { handedOverTo: r.handed_over_to } : {}),
+    ...(r.handed_over_from ? { handedOverFrom: r.handed_over_from } : {}),
+  };
+}
+
+export class CaseStore {
+  /** Serialises every change to one family's case (family.changed, offer answers, deadlines). */
+  async lockFamily(m: EntityManager, familyId: string): Promise<void> {
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext('joinedup.case'), hashtext($1))`, [familyId]);
+  }
+
+  async openCaseOf(m: EntityManager, familyId: string): Promise<CurrentCase | undefined> {
+    const [row] = await m.query<CaseRow[]>(`SELECT * FROM coordinated_case WHERE family_id = $1 AND status = 'open'`, [
+      familyId,
+    ]);
+    return row ? toCase(row) : undefined;
+  }
+
+  async byId(m: EntityManager, caseId: string): Promise<CurrentCase | undefined> {
+    const [row] = await m.query<CaseRow[]>(`SELECT * FROM coordinated_case WHERE id = $1`, [caseId]);
+    return row ? toCase(row) : undefined;
+  }
+
+  async insertCase(m: EntityManager, contents: CaseContents): Promise<string> {
+    const [row] = await m.query<{ id: string }[]>(
+      `INSERT INTO coordinated_case (family_id, member_ids, agencies, worker_ids, needs)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [contents.familyId, contents.memberIds, contents.agencies, contents.workerIds, contents.needs],
+    );
+    return row!.id;
+  }
+
+  async updateContents(m: EntityManager, caseId: string, contents: CaseContents): Promise<void> {
+    await m.query(
+      `UPDATE coordinated_case SET member_ids = $2, agencies = $3, worker_ids = $4, needs = $5, updated_at = now()
+       WHERE id = $1`,
+      [caseId, contents.memberIds, contents.agencies, contents.workerIds, contents.needs],
+    );
+  }
+
+  async setLead(m: EntityManager, caseId: string, workerId: string | null): Promise<void> {
+    await m.query(`UPDATE coordinated_case SET lead_worker_id = $2, updated_at = now() WHERE id = $1`, [
+      caseId,
+      workerId,
+    ]);
+  }
+
+  async setLeadChoice(m: EntityManager, caseId: string, choice: unknown): Promise<void> {
+    await m.query(`UPDATE coordinated_case SET lead_choice = $2 WHERE id = $1`, [caseId, JSON.stringify(choice)]);
+  }
+
+  async close(m: EntityManager, caseId: string): Promise<void> {
+    await m.query(
+      `UPDATE coordinated_case SET status = 'closed', lead_worker_id = NULL, closed_at = now(), updated_at = now()
+       WHERE id = $1`,
+      [caseId],
+    );
+  }
+
+  async event(
+    m: EntityManager,
+    caseId: string,
+    kind: string,
+    reasons: string[],
+    details: Record<string, unknown>,
+    actor: string,
+  ): Promise<void> {
+    await m.query(`INSERT INTO case_event (case_id, kind, reasons, details, actor) VALUES ($1, $2, $3, $4, $5)`, [
+      caseId,
+      kind,
+      reasons,
+      JSON.stringify(details),
+      actor,
+    ]);
+  }
+
+  async offers(m: EntityManager, caseId: string): Promise<Offer[]> {
+    const rows = await m.query<OfferRow[]>(`SELECT * FROM lead_offer WHERE case_id = $1 ORDER BY offered_at, id`, [
+      caseId,
+    ]);
+    return rows.map(toOffer);
+  }
+
+  async offerById(m: EntityManager, offerId: string): Promise<Offer | undefined> {
+    const [row] = await m.query<OfferRow[]>(`SELECT * FROM lead_offer WHERE id = $1`, [offerId]);
+    return row ? toOffer(row) : undefined;
+  }
+
+  async saveOffer(m: EntityManager, o: Offer): Promise<void> {
+    const t = o.target;
+    await m.query(
+      `INSERT INTO lead_offer (id, case_id, target_kind, worker_id, agency_id, team, explanation, status, offered_at,
+         deadline, decided_at, lead_worker_id, reason, handed_over_to, handed_over_from)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, decided_at = EXCLUDED.decided_at,
+         lead_worker_id = EXCLUDED.lead_worker_id, reason = EXCLUDED.reason, handed_over_to = EXCLUDED.handed_over_to`,
+      [
+        o.offerId,
+        o.caseId,
+        t.kind,
+        t.kind === 'worker' ? t.workerId : null,
+        t.agency,
+        t.team,
+        o.explanation,
+        o.status,
+        o.offeredAt,
+        o.deadline,
+        o.decidedAt ?? null,
+        o.leadWorkerId ?? null,
+        o.reason ?? null,
+        o.handedOverTo ?? null,
+        o.handedOverFrom ?? null,
+      ],
+    );
+  }
+
+  /** Cases with a pending offer past its deadline (the deadline job's backstop). */
+  async casesWithOverdueOffers(
+    m: EntityManager,
+    now: Date,
+    limit = 100,
+  ): Promise<{ caseId: string; familyId: string }[]> {
+    return m.query(
+      `SELECT DISTINCT c.id AS "caseId", c.family_id AS "familyId" FROM lead_offer o
+       JOIN coordinated_case c ON c.id = o.case_id
+       WHERE o.status = 'pending' AND o.deadline <= $1 LIMIT $2`,
+      [now, limit],
+    );
+  }
+
+  async openFamilies(m: EntityManager): Promise<string[]> {
+    const rows = await m.query<{ family_id: string }[]>(`SELECT family_id FROM coordinated_case WHERE status = 'open'`);
+    return rows.map((r) => r.family_id);
+  }
+}

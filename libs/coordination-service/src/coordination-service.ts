@@ -1,0 +1,398 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditWriter } from '@joinedup/audit';
+import { BrokerError } from '@joinedup/core';
+import {
+  acceptOffer,
+  chooseLead,
+  type CurrentCase,
+  declineOffer,
+  endLead,
+  nextOffer,
+  type Offer,
+  openInvolvements,
+  planCase,
+  type Recipient,
+  sortedUnique,
+  withdrawOffer,
+} from '@joinedup/coordination';
+import type { GovernanceEngine } from '@joinedup/governance';
+import { withSystemScope } from '@joinedup/persistence';
+import { CaseStore } from './case-store.js';
+import { CASE_PURPOSE, type CaseGovernance, caseGovernance } from './case-governance.js';
+import { type CaseFacts, draftFor, type NotificationDraft, writeNotifications } from './case-notifications.js';
+import type { CoordinationSettings } from './coordination-config.js';
+import { type LoadedFamily, loadFamily } from './family-snapshot.js';
+
+const SYSTEM = { kind: 'system' as const, id: 'coordination' };
+
+/** Who answers an offer: a signed-in person of an agency. */
+export interface OfferActor {
+  personId: string;
+  agency: string;
+  roles: readonly string[];
+}
+
+export interface CoordinationOutcome {
+  caseId?: string;
+  plan: 'open' | 'update' | 'close' | 'none';
+  notifications: number;
+}
+
+interface Work {
+  m: EntityManager;
+  loaded: LoadedFamily;
+  governance: CaseGovernance;
+  drafts: NotificationDraft[];
+  /** Offers whose deadline needs a timer: written to the outbox with the change. */
+  deadlines: Offer[];
+  now: Date;
+  actor: string;
+}
+
+/**
+ * Coordinated cases on top of linkage and governance: one case per family known to two or more agencies
+ * that may coordinate, one lead worker chosen by the configured policy and asked through offers, and
+ * every change told to the workers involved through notifications written in the same transaction.
+ * The decisions are the pure engine's (libs/coordination); this class reads, asks and stores.
+ */
+export class CoordinationService {
+  readonly store = new CaseStore();
+  private readonly audit = new AuditWriter();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly governance: { readonly engine: GovernanceEngine },
+    private readonly settings: CoordinationSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** A family's members, involvement or governance changed: open, update or close its case. */
+  async coordinateFamily(familyId: string, correlationId: string): Promise<CoordinationOutcome> {
+    const outcome = await withSystemScope(this.dataSource, async (m) => {
+      await this.store.lockFamily(m, familyId);
+      const work = await this.begin(m, familyId, 'system');
+      const current = await this.store.openCaseOf(m, familyId);
+      const result = await this.apply(work, current);
+      await this.finish(work, correlationId);
+      return { ...result, mergedInto: work.loaded.mergedInto };
+    });
+    // A merged family's case closed above; the family it joined is coordinated in its own right.
+    if (outcome.mergedInto) await this.coordinateFamily(outcome.mergedInto, correlationId);
+    return {
+      plan: outcome.plan,
+      notifications: outcome.notifications,
+      ...(outcome.caseId ? { caseId: outcome.caseId } : {}),
+    };
+  }
+
+  /** Accept or decline an offer. Two answers racing for one offer: the second gets CONFLICT. */
+  async answerOffer(
+    offerId: string,
+    actor: OfferActor,
+    answer: { accept: true; workerId?: string } | { accept: false; reason: string },
+    correlationId: string,
+  ): Promise<Offer> {
+    return withSystemScope(this.dataSource, async (m) => {
+      const found = await this.store.offerById(m, offerId);
+      const kase = found ? await this.store.byId(m, found.caseId) : undefined;
+      if (!found || !kase || !this.mayAnswer(found, actor))
+        throw new BrokerError('NOT_FOUND', 'No such offer for you', { offerId });
+      await this.store.lockFamily(m, kase.familyId);
+      const offer = (await this.store.offerById(m, offerId))!;
+      const work = await this.begin(m, kase.familyId, `person:${actor.personId}`);
+      if (answer.accept) {
+        const leadId = offer.target.kind === 'worker' ? undefined : (answer.workerId ?? actor.personId);
+        if (leadId !== undefined) await this.requireColleague(m, leadId, offer.target.agency);
+        const accepted = acceptOffer(offer, work.now, offer.target.kind === 'worker' ? actor.personId : leadId);
+        await this.store.saveOffer(m, accepted);
+        await this.store.setLead(m, kase.caseId, accepted.leadWorkerId!);
+        const leadCase: CurrentCase = { ...kase, leadWorkerId: accepted.leadWorkerId! };
+        await this.store.event(
+          m,
+          kase.caseId,
+          'offer.accepted',
+          [`${this.nameOf(work, accepted.leadWorkerId!)} accepted the lead`],
+          { offerId },
+          work.actor,
+        );
+        this.tell(work, leadCase, this.members(work, leadCase), 'lead.assigned', { offerId });
+        await this.finish(work, correlationId);
+        return accepted;
+      }
+      const declined = declineOffer(offer, work.now, answer.reason);
+      await this.store.saveOffer(m, declined);
+      await this.store.event(
+        m,
+        kase.caseId,
+        'offer.declined',
+        [`the offer was declined: ${declined.reason!}`],
+        { offerId },
+        work.actor,
+      );
+      await this.advanceOffers(work, kase);
+      await this.finish(work, correlationId);
+      return declined;
+    });
+  }
+
+  /** Expires offers past their deadline and moves each case on (the deadline job, and its backstop sweep). */
+  async expireDueOffers(correlationId: string): Promise<number> {
+    const due = await withSystemScope(this.dataSource, (m) => this.store.casesWithOverdueOffers(m, this.now()));
+    for (const { caseId, familyId } of due)
+      await withSystemScope(this.dataSource, async (m) => {
+        await this.store.lockFamily(m, familyId);
+        const kase = await this.store.byId(m, caseId);
+        if (kase?.status !== 'open') return;
+        const work = await this.begin(m, familyId, 'system');
+        await this.advanceOffers(work, kase);
+        await this.finish(work, correlationId);
+      });
+    return due.length;
+  }
+
+  /** Agreements or consent changed: every open case is planned again (and closes where it may no longer run). */
+  async regovernOpenCases(correlationId: string): Promise<number> {
+    const families = await withSystemScope(this.dataSource, (m) => this.store.openFamilies(m));
+    let changed = 0;
+    for (const familyId of families) {
+      const outcome = await this.coordinateFamily(familyId, correlationId);
+      if (outcome.plan !== 'none') changed++;
+    }
+    return changed;
+  }
+
+  private async begin(m: EntityManager, familyId: string, actor: string): Promise<Work> {
+    const now = this.now();
+    const loaded = await loadFamily(m, familyId, this.settings.policy.dutyTeam);
+    const involved = sortedUnique(openInvolvements(loaded.snapshot).map(({ involvement }) => involvement.agency));
+    const governance = caseGovernance(this.governance.engine, involved, loaded.subjects, now);
+    return { m, loaded, governance, drafts: [], deadlines: [], now, actor };
+  }
+
+  private async apply(work: Work, current: CurrentCase | undefined): Promise<CoordinationOutcome> {
+    const { m } = work;
+    const plan = planCase({ family: work.loaded.snapshot, current, governance: work.governance.answers });
+    switch (plan.kind) {
+      case 'none':
+        return { plan: 'none', notifications: 0 };
+      case 'open': {
+        const caseId = await this.store.insertCase(m, plan.contents);
+        const kase: CurrentCase = { ...plan.contents, caseId, status: 'open' };
+        await this.store.event(m, caseId, 'opened', plan.reasons, { agencies: plan.contents.agencies }, work.actor);
+        await this.auditCase(work, 'case.opened', kase);
+        this.tell(work, kase, plan.notify, 'case.opened', { reasons: plan.reasons });
+        await this.advanceOffers(work, kase);
+        return { caseId, plan: 'open', notifications: work.drafts.length };
+      }
+      case 'update': {
+        await this.store.updateContents(m, plan.caseId, plan.contents);
+        let kase: CurrentCase = { ...current!, ...plan.contents };
+        await this.store.event(m, plan.caseId, 'updated', plan.reasons, { changes: plan.changes }, work.actor);
+        await this.auditCase(work, 'case.updated', kase);
+        if (plan.leadNeeded && current?.leadWorkerId) {
+          await this.endLeadOf(work, kase, 'the lead is no longer involved with the family');
+          kase = { ...kase, leadWorkerId: undefined };
+        }
+        this.tell(work, kase, plan.notify, 'case.updated', { reasons: plan.reasons });
+        if (plan.leadNeeded) await this.advanceOffers(work, kase);
+        return { caseId: plan.caseId, plan: 'update', notifications: work.drafts.length };
+      }
+      case 'close': {
+        const kase = current!;
+        for (const offer of await this.store.offers(m, kase.caseId)) {
+          if (offer.status === 'pending')
+            await this.store.saveOffer(m, withdrawOffer(offer, work.now, 'the case closed'));
+          if (offer.status === 'accepted') await this.store.saveOffer(m, endLead(offer, work.now, 'the case closed'));
+        }
+        await this.store.close(m, kase.caseId);
+        await this.store.event(m, kase.caseId, 'closed', plan.reasons, {}, work.actor);
+        await this.auditCase(work, 'case.closed', kase);
+        // Those leaving hear only that the case closed: nothing more is disclosed to them.
+        for (const r of plan.notify) this.tellLeaving(work, kase, r);
+        return { caseId: kase.caseId, plan: 'close', notifications: work.drafts.length };
+      }
+    }
+  }
+
+  /** Asks the next candidate, waits, or escalates, as the pure engine says; stores what it decided. */
+  private async advanceOffers(work: Work, kase: CurrentCase): Promise<void> {
+    const { m, loaded, now } = work;
+    const { policy, holidays } = this.settings;
+    const choice = chooseLead(loaded.snapshot, loaded.workers, policy, [], {
+      ...(kase.leadWorkerId ? { caseLeadWorkerId: kase.leadWorkerId } : {}),
+    });
+    const history = await this.store.offers(m, kase.caseId);
+    const result = nextOffer({ caseId: kase.caseId, candidates: choice.candidates }, history, {
+      now,
+      newOfferId: randomUUID(),
+      bankHolidays: holidays.dates,
+      coversUntil: holidays.coversUntil,
+      workingDays: policy.offers.workingDays,
+      maxFailures: policy.offers.maxFailures,
+    });
+    for (const expired of result.expired) {
+      await this.store.saveOffer(m, expired);
+      await this.store.event(
+        m,
+        kase.caseId,
+        'offer.expired',
+        ['the offer was not answered by its deadline'],
+        { offerId: expired.offerId },
+        work.actor,
+      );
+    }
+    const next = result.next;
+    if (next.kind === 'lead') {
+      if (kase.leadWorkerId !== next.workerId) await this.store.setLead(m, kase.caseId, next.workerId);
+      return;
+    }
+    if (next.kind === 'wait') return;
+    await this.store.saveOffer(m, next.offer);
+    await this.store.setLeadChoice(m, kase.caseId, choice);
+    const kind = next.kind === 'escalate' ? 'escalated' : 'offer.made';
+    await this.store.event(
+      m,
+      kase.caseId,
+      kind,
+      [next.reason],
+      { offerId: next.offer.offerId, target: next.offer.target.kind },
+      work.actor,
+    );
+    const recipients = await this.offerRecipients(m, next.offer);
+    const offer = {
+      offerId: next.offer.offerId,
+      deadline: next.offer.deadline,
+      explanation: next.offer.explanation,
+      target: next.offer.target.kind,
+    };
+    for (const personId of recipients.length > 0 ? recipients : [null])
+      work.drafts.push(this.draft(work, kase, { agency: next.offer.target.agency, personId }, 'offer.made', { offer }));
+    work.deadlines.push(next.offer);
+  }
+
+  private async endLeadOf(work: Work, kase: CurrentCase, reason: string): Promise<void> {
+    for (const offer of await this.store.offers(work.m, kase.caseId))
+      if (offer.status === 'accepted') {
+        await this.store.saveOffer(work.m, endLead(offer, work.now, reason));
+        await this.store.event(work.m, kase.caseId, 'lead.ended', [reason], { offerId: offer.offerId }, work.actor);
+      }
+    await this.store.setLead(work.m, kase.caseId, null);
+  }
+
+  /** The people an offer goes to: the worker, the duty team, or the team's managers. */
+  private async offerRecipients(m: EntityManager, offer: Offer): Promise<string[]> {
+    const t = offer.target;
+    if (t.kind === 'worker') return [t.workerId];
+    const role = t.kind === 'team-manager' ? 'team-manager' : null;
+    const rows = await m.query<{ id: string }[]>(
+      `SELECT id FROM person WHERE agency_id = $1 AND active AND ($2::text IS NULL OR $2 = ANY(roles))
+         AND ($2::text IS NOT NULL OR team = $3) ORDER BY id`,
+      [t.agency, role, t.team],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private mayAnswer(offer: Offer, actor: OfferActor): boolean {
+    const t = offer.target;
+    if (t.agency !== actor.agency) return false;
+    if (t.kind === 'worker') return t.workerId === actor.personId;
+    return true;
+  }
+
+  private async requireColleague(m: EntityManager, personId: string, agency: string): Promise<void> {
+    const [row] = await m.query<{ id: string }[]>(`SELECT id FROM person WHERE id = $1 AND agency_id = $2 AND active`, [
+      personId,
+      agency,
+    ]);
+    if (!row)
+      throw new BrokerError('VALIDATION_FAILED', 'The lead must be an active worker of the agency offered the case', {
+        field: 'workerId',
+      });
+  }
+
+  private members(work: Work, kase: CurrentCase): Recipient[] {
+    return kase.agencies.map((agency) => ({
+      agency,
+      workerIds: kase.workerIds.filter((id) => work.loaded.roster.get(id)?.agency === agency),
+      as: 'member' as const,
+    }));
+  }
+
+  private facts(work: Work, kase: CurrentCase): CaseFacts {
+    const lead = kase.leadWorkerId ? work.loaded.roster.get(kase.leadWorkerId) : undefined;
+    return {
+      caseId: kase.caseId,
+      agencies: kase.agencies,
+      lead: kase.leadWorkerId
+        ? { workerId: kase.leadWorkerId, agency: lead?.agency ?? '', name: lead?.name ?? kase.leadWorkerId }
+        : null,
+    };
+  }
+
+  private nameOf(work: Work, personId: string): string {
+    return work.loaded.roster.get(personId)?.name ?? personId;
+  }
+
+  private draft(
+    work: Work,
+    kase: CurrentCase,
+    to: { agency: string; personId: string | null },
+    type: string,
+    extra: Record<string, unknown>,
+  ) {
+    return draftFor(to, type, this.facts(work, kase), work.governance, work.loaded.subjects, extra, work.now);
+  }
+
+  private tell(
+    work: Work,
+    kase: CurrentCase,
+    recipients: readonly Recipient[],
+    type: string,
+    extra: Record<string, unknown>,
+  ) {
+    for (const r of recipients)
+      for (const personId of r.workerIds.length > 0 ? r.workerIds : [null])
+        work.drafts.push(this.draft(work, kase, { agency: r.agency, personId }, type, extra));
+  }
+
+  private tellLeaving(work: Work, kase: CurrentCase, r: Recipient) {
+    for (const personId of r.workerIds.length > 0 ? r.workerIds : [null])
+      work.drafts.push({
+        agency: r.agency,
+        personId,
+        caseId: kase.caseId,
+        type: 'case.closed',
+        payload: {
+          caseId: kase.caseId,
+          event: 'case.closed',
+          at: work.now.toISOString(),
+          recipient: { agency: r.agency, workerId: personId },
+        },
+        disclosures: [],
+      });
+  }
+
+  private async auditCase(work: Work, type: string, kase: CurrentCase): Promise<void> {
+    await this.audit.append(work.m, {
+      type,
+      actor: SYSTEM,
+      at: work.now,
+      purpose: CASE_PURPOSE,
+      subjects: kase.memberIds,
+      decision: 'allow',
+      agreement: work.governance.agreements[0] ?? null,
+      details: { caseId: kase.caseId, agencies: kase.agencies, agreements: work.governance.agreements },
+    });
+  }
+
+  /** Notifications and offer timers go to the outbox in the same transaction as the change. */
+  private async finish(work: Work, correlationId: string): Promise<void> {
+    await writeNotifications(work.m, work.drafts, correlationId);
+    for (const offer of work.deadlines)
+      await work.m.query(`INSERT INTO outbox_event (topic, agency_id, payload) VALUES ('offer.deadline', $1, $2)`, [
+        offer.target.agency,
+        JSON.stringify({ offerId: offer.offerId, correlationId, notBefore: offer.deadline }),
+      ]);
+  }
+}

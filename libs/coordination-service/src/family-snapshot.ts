@@ -1,0 +1,136 @@
+import type { EntityManager } from 'typeorm';
+import type { CanonicalRecord, HouseholdRole, Sector } from '@joinedup/core';
+import type { AgencyInvolvement, FamilyPerson, FamilySnapshot, Worker } from '@joinedup/coordination';
+
+/** A worker as the registry knows them, for offers, inbox recipients and explanations. */
+export interface RosterEntry {
+  id: string;
+  agency: string;
+  team: string | null;
+  name: string;
+  roles: string[];
+  active: boolean;
+}
+
+/** Everything the case engine needs about one family, read in one system-scope transaction. */
+export interface LoadedFamily {
+  familyId: string;
+  /** The family the caller asked about was merged into this one (its case continues there). */
+  mergedInto: string | null;
+  snapshot: FamilySnapshot;
+  workers: Worker[];
+  roster: Map<string, RosterEntry>;
+  /** Per agency, the consent subjects of its records: person ids and `agency/externalId` refs. */
+  subjects: Map<string, string[]>;
+}
+
+interface RecordRow {
+  person_id: string;
+  agency_id: string;
+  external_id: string;
+  sector: Sector;
+  record: CanonicalRecord;
+}
+
+interface WorkerRow {
+  id: string;
+  agency_id: string;
+  staff_ref: string;
+  display_name: string;
+  team: string | null;
+  roles: string[];
+  active: boolean;
+  lead_capacity: number;
+  caseload: number;
+}
+
+export async function loadFamily(m: EntityManager, familyId: string, dutyTeam: string): Promise<LoadedFamily> {
+  const [family] = await m.query<{ status: string; merged_into: string | null }[]>(
+    `SELECT status, merged_into FROM family WHERE id = $1`,
+    [familyId],
+  );
+  const rows = await m.query<RecordRow[]>(
+    `SELECT lp.id AS person_id, sr.agency_id, sr.external_id, a.sector, sr.record
+     FROM linked_person lp
+     JOIN linkage_record lr ON lr.person_id = lp.id
+     JOIN source_record sr ON sr.id = lr.source_record_id AND sr.status = 'active'
+     JOIN agency a ON a.id = sr.agency_id
+     WHERE lp.family_id = $1 AND lp.status = 'active'
+     ORDER BY lp.id, sr.agency_id, sr.external_id`,
+    [familyId],
+  );
+  const refs = rows.flatMap((r) =>
+    r.record.involvement?.worker ? [{ agency: r.agency_id, ref: r.record.involvement.worker }] : [],
+  );
+  const workerRows =
+    refs.length === 0
+      ? []
+      : await m.query<WorkerRow[]>(
+          `SELECT p.id, p.agency_id, p.staff_ref, p.display_name, p.team, p.roles, p.active, p.lead_capacity,
+                  (SELECT count(*)::int FROM coordinated_case c WHERE c.status = 'open' AND c.lead_worker_id = p.id) AS caseload
+           FROM person p JOIN unnest($1::text[], $2::text[]) AS w(agency, ref) ON p.agency_id = w.agency AND p.staff_ref = w.ref`,
+          [refs.map((r) => r.agency), refs.map((r) => r.ref)],
+        );
+  const byRef = new Map(workerRows.map((w) => [`${w.agency_id}\u0000${w.staff_ref}`, w]));
+  const personIds = [...new Set(rows.map((r) => r.person_id))];
+  // Continuity: a worker already leading an open case of any member is that member's lead.
+  const leads = await m.query<{ member: string; lead: string }[]>(
+    `SELECT DISTINCT unnest(member_ids)::text AS member, lead_worker_id::text AS lead FROM coordinated_case
+     WHERE status = 'open' AND lead_worker_id IS NOT NULL AND member_ids && $1::uuid[]`,
+    [personIds],
+  );
+
+  const persons = new Map<string, FamilyPerson>();
+  const subjects = new Map<string, string[]>();
+  for (const row of rows) {
+    const person = persons.get(row.person_id) ?? { personId: row.person_id, involvements: [] };
+    const role: HouseholdRole | undefined = row.record.household?.role;
+    if (role && !person.role) person.role = role;
+    const inv = row.record.involvement;
+    const worker = inv?.worker ? byRef.get(`${row.agency_id}\u0000${inv.worker}`) : undefined;
+    const lead = leads.find((l) => l.member === row.person_id && l.lead === worker?.id);
+    const involvement: AgencyInvolvement = {
+      agency: row.agency_id,
+      sector: row.sector,
+      open: inv?.status === 'open',
+      workerIds: worker ? [worker.id] : [],
+      needs: [...(row.record.needs ?? [])],
+      ...(lead ? { leadWorkerId: lead.lead } : {}),
+      ...(inv?.since ? { since: inv.since } : {}),
+    };
+    person.involvements.push(involvement);
+    persons.set(row.person_id, person);
+    const list = subjects.get(row.agency_id) ?? [];
+    list.push(`${row.agency_id}/${row.external_id}`, row.person_id);
+    subjects.set(row.agency_id, list);
+  }
+  for (const [agency, list] of subjects) subjects.set(agency, [...new Set(list)]);
+
+  const roster = new Map<string, RosterEntry>();
+  for (const w of workerRows)
+    roster.set(w.id, {
+      id: w.id,
+      agency: w.agency_id,
+      team: w.team,
+      name: w.display_name,
+      roles: w.roles,
+      active: w.active,
+    });
+  const workers: Worker[] = [...new Map(workerRows.map((w) => [w.id, w])).values()].map((w) => ({
+    id: w.id,
+    name: w.display_name,
+    agency: w.agency_id,
+    team: w.team ?? dutyTeam,
+    caseload: w.caseload,
+    capacity: w.lead_capacity,
+    available: w.active,
+  }));
+  return {
+    familyId,
+    mergedInto: family?.status === 'merged' ? family.merged_into : null,
+    snapshot: { familyId, persons: [...persons.values()] },
+    workers,
+    roster,
+    subjects,
+  };
+}
