@@ -5,6 +5,7 @@ import { createWorker } from '../../apps/worker/src/bootstrap.js';
 import { createTestDatabase, registerAgencyClient, testConfig, type TestDatabase } from '@joinedup/testing';
 import { jsonClient, staffMember, type Json } from '../support/http.js';
 import { startApi, type RunningApi } from '../support/start-api.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 const CSC = 'northmoor-csc';
 const HEALTH = 'northmoor-health';
@@ -31,6 +32,7 @@ describe('coordination end to end: one family, three agencies, one lead', () => 
   let api: RunningApi;
   let worker: INestApplication;
   let owner: pg.Client;
+  const receiver = new WebhookReceiver();
   const tokens: Record<string, string> = {};
   const people: Record<string, string> = {};
   const ids: Record<string, string> = {};
@@ -76,6 +78,14 @@ describe('coordination end to end: one family, three agencies, one lead', () => 
     ] as const)
       people[name] = await staffMember(api.base, api.adminToken, agency, name, [...roles]);
     for (const name of ['csc-ann', 'csc-bob', 'h-hana', 's-sam']) ids[name] = await workerId(name);
+    // Children's services' case management system receives every notification by webhook.
+    await receiver.start();
+    const hook = await call(api.adminToken, 'POST', `/v1/admin/agencies/${CSC}/webhooks`, {
+      url: receiver.url,
+      eventTypes: ['case.opened', 'case.updated', 'case.closed', 'offer.made', 'lead.assigned'],
+    });
+    expect(hook.status).toBe(201);
+    receiver.secret = hook.body.secret as string;
 
     const address = (line: string) => [{ lines: [line], locality: 'Northmoor', postcode: 'NM1 4AP' }];
     const mum = { name: { given: 'Amelia', family: 'Okafor' }, birthDate: '1988-05-02', sex: 'female' };
@@ -145,6 +155,7 @@ describe('coordination end to end: one family, three agencies, one lead', () => 
     await worker?.close();
     await api?.close();
     await owner?.end();
+    await receiver.stop();
     await db?.drop();
   });
 
@@ -233,6 +244,18 @@ describe('coordination end to end: one family, three agencies, one lead', () => 
     // Every notification has its outbox row: nothing told is lost on the way to delivery.
     const outbox = await owner.query(`SELECT 1 FROM outbox_event WHERE topic = 'notification.created'`);
     expect(outbox.rowCount).toBe((await notifications()).length);
+  });
+
+  it('the agency system receives each of its notifications once, signed so a Standard Webhooks verifier accepts it', async () => {
+    const forCsc = (await notifications()).filter((n) => n.agency_id === CSC);
+    await receiver.until(forCsc.length);
+    expect(receiver.effects.size).toBe(forCsc.length);
+    expect(receiver.badSignatures).toBe(0);
+    expect(receiver.duplicates).toBe(0);
+    const types = [...receiver.effects.values()].map((r) => r.type).sort();
+    expect(types).toEqual(forCsc.map((n) => n.type).sort());
+    const offer = [...receiver.effects.values()].find((r) => r.type === 'offer.made')!;
+    expect(offer.data).toMatchObject({ recipient: { agency: CSC }, offer: { explanation: expect.any(String) } });
   });
 
   it('the lead sees the case: why they lead, its history, and the family facts shared with why', async () => {

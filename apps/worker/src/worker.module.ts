@@ -5,6 +5,9 @@ import { type BrokerConfig, ConfigModule, loggerParams } from '@joinedup/config'
 import { EnforcementModule } from '@joinedup/enforcement';
 import { DatabaseModule, PostgresHealthIndicator } from '@joinedup/persistence';
 import { RedisHealthIndicator, RedisModule } from '@joinedup/messaging';
+import { DeliveryProcessor } from './delivery/delivery.processor.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { CoordinationProcessor } from './coordination/coordination.processor.js';
 import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { WorkerHealthController } from './health.controller.js';
@@ -27,7 +30,7 @@ export class WorkerModule {
         TerminusModule.forRoot({ logger: false }),
         EnforcementModule,
       ],
-      controllers: [WorkerHealthController],
+      controllers: [WorkerHealthController, MetricsController],
       providers: [
         PostgresHealthIndicator,
         RedisHealthIndicator,
@@ -38,6 +41,8 @@ export class WorkerModule {
         TimersProcessor,
         LinkageProcessor,
         CoordinationProcessor,
+        WorkerMetrics,
+        DeliveryProcessor,
       ],
     };
   }

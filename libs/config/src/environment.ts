@@ -80,6 +80,23 @@ class EnvironmentVariables {
   @IsInt()
   @Min(0)
   RETENTION_DAYS_WITHDRAWN = 30;
+
+  /**
+   * Hosts, addresses or CIDR ranges webhook URLs may point at although they are private or loopback,
+   * comma-separated (development and tests only; e.g. `127.0.0.1,localhost`). Empty in production.
+   */
+  @IsString()
+  WEBHOOK_ALLOW_HOSTS = '';
+
+  /** The first retry's window after a failed webhook delivery (ms); later windows double, capped at 4 h. */
+  @IsInt()
+  @Min(1)
+  WEBHOOK_RETRY_BASE_MS = 10_000;
+
+  /** How long one webhook delivery may take before it counts as failed (ms). */
+  @IsInt()
+  @Min(100)
+  WEBHOOK_TIMEOUT_MS = 10_000;
 }
 
 export type BrokerConfig = Readonly<{
@@ -100,6 +117,9 @@ export type BrokerConfig = Readonly<{
   rateLimitPerMinute: number;
   auditCheckpointEverySeconds: number;
   retentionDaysWithdrawn: number;
+  webhookAllowHosts: string[];
+  webhookRetryBaseMs: number;
+  webhookTimeoutMs: number;
 }>;
 
 const NUMERIC_KEYS = new Set([
@@ -109,6 +129,8 @@ const NUMERIC_KEYS = new Set([
   'RATE_LIMIT_PER_MINUTE',
   'AUDIT_CHECKPOINT_EVERY_SECONDS',
   'RETENTION_DAYS_WITHDRAWN',
+  'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_TIMEOUT_MS',
 ]);
 
 /**
@@ -167,6 +189,11 @@ export function loadConfig(env: Record<string, string | undefined>): BrokerConfi
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     auditCheckpointEverySeconds: vars.AUDIT_CHECKPOINT_EVERY_SECONDS,
     retentionDaysWithdrawn: vars.RETENTION_DAYS_WITHDRAWN,
+    webhookAllowHosts: vars.WEBHOOK_ALLOW_HOSTS.split(',')
+      .map((h) => h.trim())
+      .filter(Boolean),
+    webhookRetryBaseMs: vars.WEBHOOK_RETRY_BASE_MS,
+    webhookTimeoutMs: vars.WEBHOOK_TIMEOUT_MS,
   };
 }
 

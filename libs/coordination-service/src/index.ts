@@ -4,3 +4,5 @@ export * from './case-store.js';
 export * from './coordination-config.js';
 export * from './coordination-service.js';
 export * from './family-snapshot.js';
+export * from './notification-gate.js';
+export * from './webhook-delivery.js';

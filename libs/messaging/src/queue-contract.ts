@@ -9,6 +9,7 @@ export const QUEUES = {
   linkage: 'linkage',
   timers: 'timers',
   coordination: 'coordination',
+  delivery: 'delivery',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -32,6 +33,10 @@ export interface JobPayloads {
   'cases.regovern': Correlated;
   /** Scheduled backstop: expire overdue offers whose deadline job was lost. */
   'offers.expire': Record<string, never>;
+  /** A notification was written: suppress it or fan it out to the agency's webhook endpoints. */
+  'notification.created': Correlated & { notificationId: string };
+  /** One delivery attempt of one notification to one endpoint (`attempt` counts from 0). */
+  'webhook.attempt': { deliveryId: string; attempt: number };
   /** Scheduled backstop: relay outbox rows whose NOTIFY was missed. */
   'outbox.sweep': Record<string, never>;
   /** Scheduled: expire agreements whose end date has passed. */
@@ -51,6 +56,8 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'offer.deadline': QUEUES.coordination,
   'cases.regovern': QUEUES.coordination,
   'offers.expire': QUEUES.coordination,
+  'notification.created': QUEUES.delivery,
+  'webhook.attempt': QUEUES.delivery,
   'outbox.sweep': QUEUES.timers,
   'agreements.expire': QUEUES.timers,
   'audit.checkpoint': QUEUES.timers,

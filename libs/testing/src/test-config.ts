@@ -17,6 +17,10 @@ export function testConfig(db: TestDatabase, overrides: Record<string, string> =
     REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}`,
     BOOTSTRAP_ADMIN_EMAIL: TEST_ADMIN.email,
     BOOTSTRAP_ADMIN_PASSWORD: TEST_ADMIN.password,
+    // Test receivers listen on loopback; retries in tests wait milliseconds, not minutes.
+    WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+    WEBHOOK_RETRY_BASE_MS: '50',
+    WEBHOOK_TIMEOUT_MS: '2000',
     ...overrides,
   });
 }

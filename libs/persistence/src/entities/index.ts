@@ -22,6 +22,7 @@ import { OutboxEventEntity } from './outbox-event.entity.js';
 import { PersonEntity } from './person.entity.js';
 import { RecordChangeEntity } from './record-change.entity.js';
 import { SourceRecordEntity } from './source-record.entity.js';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity.js';
 
 export {
@@ -49,6 +50,7 @@ export {
   PersonEntity,
   RecordChangeEntity,
   SourceRecordEntity,
+  WebhookDeliveryEntity,
   WebhookEndpointEntity,
 };
 export * from './record-change.entity.js';
@@ -80,4 +82,5 @@ export const ENTITIES = [
   CaseEventEntity,
   LeadOfferEntity,
   NotificationEntity,
+  WebhookDeliveryEntity,
 ];

@@ -23,6 +23,7 @@ import { IndexLookupsWithoutRowSecurity1795548066445 } from './1795548066445-Ind
 import { CreateCoordinatedCases1795559744746 } from './1795559744746-CreateCoordinatedCases.js';
 import { IsolateCasesToSystem1795559745746 } from './1795559745746-IsolateCasesToSystem.js';
 import { CreateNotifications1795560047204 } from './1795560047204-CreateNotifications.js';
+import { CreateWebhookDeliveries1795560252546 } from './1795560252546-CreateWebhookDeliveries.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   CreateCoordinatedCases1795559744746,
   IsolateCasesToSystem1795559745746,
   CreateNotifications1795560047204,
+  CreateWebhookDeliveries1795560252546,
 ];

@@ -1,0 +1,84 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
+import { NotificationGate, WebhookDelivery } from '@joinedup/coordination-service';
+import { LiveGovernance } from '@joinedup/enforcement';
+import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
+import { WorkerMetrics } from '../metrics/worker-metrics.js';
+import { WorkerQueues } from '../worker-queues.service.js';
+import { deliveryMetrics } from './delivery-metrics.js';
+
+type DeliveryJobName = 'notification.created' | 'webhook.attempt';
+type DeliveryJob = Job<JobPayloads[DeliveryJobName], unknown, DeliveryJobName>;
+
+/**
+ * Delivers notifications: fans each out to its agency's webhook endpoints and runs each attempt as its
+ * own job. Short locks, so a killed worker's attempts run again within seconds; receivers deduplicate on
+ * the stable webhook-id, so a re-run is never a second effect.
+ */
+@Injectable()
+export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('delivery');
+  private worker?: Worker<JobPayloads[DeliveryJobName], unknown, DeliveryJobName>;
+  readonly delivery: WebhookDelivery;
+
+  constructor(
+    @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    dataSource: DataSource,
+    governance: LiveGovernance,
+    queues: WorkerQueues,
+    metrics: WorkerMetrics,
+  ) {
+    const queue = queues.queues.delivery;
+    this.delivery = new WebhookDelivery(
+      dataSource,
+      new NotificationGate(governance),
+      {
+        allowHosts: config.webhookAllowHosts,
+        retryBaseMs: config.webhookRetryBaseMs,
+        timeoutMs: config.webhookTimeoutMs,
+      },
+      async (deliveryId, attempt, delay) => {
+        await queue.add(
+          'webhook.attempt',
+          { deliveryId, attempt },
+          { jobId: `${deliveryId}-a${attempt}`, ...(delay > 0 ? { delay } : {}) },
+        );
+      },
+      deliveryMetrics(metrics.registry),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker(QUEUES.delivery, (job: DeliveryJob) => this.process(job), {
+      connection: this.redis,
+      prefix: bullPrefix(this.config.redisPrefix),
+      concurrency: 32,
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+    });
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ job: job?.name, jobId: job?.id, err: error.message }, 'delivery job failed'),
+    );
+  }
+
+  async process(job: DeliveryJob): Promise<unknown> {
+    switch (job.name) {
+      case 'notification.created': {
+        const data = job.data as JobPayloads['notification.created'];
+        return { deliveries: await this.delivery.fanOut(data.notificationId) };
+      }
+      case 'webhook.attempt': {
+        const data = job.data as JobPayloads['webhook.attempt'];
+        return { outcome: await this.delivery.attempt(data.deliveryId, data.attempt) };
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

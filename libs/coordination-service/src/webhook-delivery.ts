@@ -1,0 +1,269 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditWriter } from '@joinedup/audit';
+import {
+  checkWebhookUrl,
+  classifyResponse,
+  type DeliveryOutcome,
+  MAX_ATTEMPTS,
+  type RandomSource,
+  RETRY_BASE_MS,
+  retryDelayMs,
+  retrySchedule,
+  signWebhook,
+} from '@joinedup/coordination';
+import { withSystemScope } from '@joinedup/persistence';
+import type { Disclosure } from './case-notifications.js';
+import type { NotificationGate } from './notification-gate.js';
+
+export interface DeliverySettings {
+  /** Hosts, addresses or CIDR ranges allowed although private (development and tests). */
+  allowHosts: readonly string[];
+  /** The first retry window; the engine's schedule (10 s, doubling, capped at 4 h) is scaled to it. */
+  retryBaseMs: number;
+  timeoutMs: number;
+}
+
+/** Puts attempt `attempt` of a delivery on the queue; the same (delivery, attempt) twice is one job. */
+export type ScheduleAttempt = (deliveryId: string, attempt: number, delayMs: number) => Promise<void>;
+
+/** What delivery counts, for /metrics; no-ops by default. */
+export interface DeliveryObserver {
+  attempted(outcome: DeliveryOutcome['kind'] | 'refused'): void;
+  delivered(latencySeconds: number): void;
+  dead(): void;
+  suppressed(): void;
+}
+const SILENT: DeliveryObserver = { attempted() {}, delivered() {}, dead() {}, suppressed() {} };
+
+interface AttemptRow {
+  id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date | null;
+  created_at: Date;
+  url: string;
+  secret: string;
+  enabled: boolean;
+  endpoint_id: string;
+  agency_id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  disclosures: Disclosure[];
+  notification_id: string;
+  notified_at: Date;
+}
+
+const SYSTEM = { kind: 'system' as const, id: 'delivery' };
+
+/** `msg_` and the delivery id's hex: stable across retries, no dots (they would make the signed string ambiguous). */
+export const webhookIdOf = (deliveryId: string) => `msg_${deliveryId.replace(/-/g, '')}`;
+
+/**
+ * Webhook delivery, at least once on the wire and exactly once in effect: each (notification, endpoint)
+ * is one row whose status is the idempotency key, each attempt is one queued job keyed by its number,
+ * and the `webhook-id` never changes, so a receiver drops the duplicate a crash between sending and
+ * recording can cause.
+ */
+export class WebhookDelivery {
+  private readonly audit = new AuditWriter();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly gate: NotificationGate,
+    private readonly settings: DeliverySettings,
+    private readonly schedule: ScheduleAttempt,
+    private readonly observer: DeliveryObserver = SILENT,
+    private readonly now: () => Date = () => new Date(),
+    private readonly rng: RandomSource = { float: Math.random },
+  ) {}
+
+  /** A new notification: suppress it, or release it to the inbox and one delivery per subscribed endpoint. */
+  async fanOut(notificationId: string): Promise<number> {
+    const pending = await withSystemScope(this.dataSource, async (m) => {
+      const [n] = await m.query<
+        { id: string; agency_id: string; type: string; status: string; disclosures: Disclosure[] }[]
+      >(`SELECT id, agency_id, type, status, disclosures FROM notification WHERE id = $1 FOR UPDATE`, [notificationId]);
+      if (!n || n.status === 'suppressed') return [];
+      if (n.status === 'pending') {
+        const answer = this.gate.check(n.agency_id, n.disclosures, this.now());
+        if (!answer.allowed) {
+          await this.suppress(m, n.id, answer.reason);
+          return [];
+        }
+        await m.query(
+          `INSERT INTO webhook_delivery (notification_id, endpoint_id, agency_id)
+           SELECT $1, e.id, e.agency_id FROM webhook_endpoint e
+           WHERE e.agency_id = $2 AND e.enabled AND (cardinality(e.event_types) = 0 OR $3 = ANY(e.event_types))
+           ON CONFLICT (notification_id, endpoint_id) DO NOTHING`,
+          [n.id, n.agency_id, n.type],
+        );
+        await m.query(`UPDATE notification SET status = 'sent' WHERE id = $1`, [n.id]);
+      }
+      // A re-run after a crash finds its rows and queues what is still pending; job ids collapse repeats.
+      return m.query<{ id: string; attempts: number }[]>(
+        `SELECT id, attempts FROM webhook_delivery WHERE notification_id = $1 AND status = 'pending'`,
+        [n.id],
+      );
+    });
+    for (const d of pending) await this.schedule(d.id, d.attempts, 0);
+    return pending.length;
+  }
+
+  /** One attempt. Safe to run twice: an attempt already recorded only makes sure the next one is queued. */
+  async attempt(deliveryId: string, attempt: number): Promise<DeliveryOutcome['kind'] | 'skipped'> {
+    const row = await withSystemScope(this.dataSource, async (m) => {
+      const [r] = await m.query<AttemptRow[]>(
+        `SELECT d.id, d.status, d.attempts, d.next_attempt_at, d.created_at, e.url, e.secret, e.enabled,
+                e.id AS endpoint_id, n.agency_id, n.type, n.payload, n.disclosures, n.id AS notification_id,
+                n.created_at AS notified_at
+         FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id JOIN notification n ON n.id = d.notification_id
+         WHERE d.id = $1`,
+        [deliveryId],
+      );
+      return r;
+    });
+    if (!row || row.status !== 'pending') return 'skipped';
+    if (row.attempts > attempt) {
+      const wait = row.next_attempt_at ? Math.max(0, row.next_attempt_at.getTime() - this.now().getTime()) : 0;
+      await this.schedule(row.id, row.attempts, wait);
+      return 'skipped';
+    }
+    const now = this.now();
+    const answer = this.gate.check(row.agency_id, row.disclosures, now);
+    if (!answer.allowed) {
+      await withSystemScope(this.dataSource, (m) => this.suppress(m, row.notification_id, answer.reason));
+      return 'skipped';
+    }
+    if (!row.enabled) return this.record(row, attempt, { kind: 'fail', reason: 'the endpoint is disabled' });
+    const refused = await this.refusedUrl(row.url);
+    if (refused) {
+      this.observer.attempted('refused');
+      return this.record(row, attempt, { kind: 'fail', reason: refused });
+    }
+    const body = JSON.stringify({ type: row.type, timestamp: now.toISOString(), data: row.payload });
+    const headers = signWebhook({
+      id: webhookIdOf(row.id),
+      timestamp: Math.floor(now.getTime() / 1000),
+      body,
+      secret: row.secret,
+    });
+    let status: number | undefined;
+    let retryAfter: string | undefined;
+    try {
+      const response = await fetch(row.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'joinedup-webhooks/1', ...headers },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.settings.timeoutMs),
+      });
+      status = response.status;
+      retryAfter = response.headers.get('retry-after') ?? undefined;
+      await response.body?.cancel();
+    } catch {
+      status = undefined; // refused, reset or timed out: retried like a 5xx
+    }
+    const outcome = classifyResponse(status, retryAfter, this.now());
+    this.observer.attempted(outcome.kind);
+    return this.record(row, attempt, outcome, status);
+  }
+
+  private async record(row: AttemptRow, attempt: number, outcome: DeliveryOutcome, status?: number) {
+    const now = this.now();
+    let next: { delay: number } | undefined;
+    await withSystemScope(this.dataSource, async (m) => {
+      switch (outcome.kind) {
+        case 'delivered':
+          await m.query(
+            `UPDATE webhook_delivery SET status = 'delivered', attempts = $2, last_status = $3, delivered_at = now(),
+               next_attempt_at = NULL WHERE id = $1 AND status = 'pending'`,
+            [row.id, attempt + 1, status ?? null],
+          );
+          this.observer.delivered((now.getTime() - row.notified_at.getTime()) / 1000);
+          return;
+        case 'retry': {
+          const step = retrySchedule(attempt + 1, this.rng);
+          if (!step)
+            return this.kill(m, row, attempt, `gave up after ${MAX_ATTEMPTS} attempts: ${outcome.reason}`, status);
+          const scale = this.settings.retryBaseMs / RETRY_BASE_MS;
+          // The schedule counts from the first attempt (the delivery's creation), in the engine's units.
+          const elapsed = (now.getTime() - row.created_at.getTime()) / scale;
+          const scheduled = Math.round(retryDelayMs(step, elapsed) * scale);
+          const delay = Math.max(scheduled, outcome.retryAfterMs ?? 0);
+          await m.query(
+            `UPDATE webhook_delivery SET attempts = $2, last_status = $3, last_error = $4,
+               next_attempt_at = now() + make_interval(secs => $5::double precision / 1000)
+             WHERE id = $1 AND status = 'pending'`,
+            [row.id, attempt + 1, status ?? null, outcome.reason, delay],
+          );
+          next = { delay };
+          return;
+        }
+        case 'fail':
+          return this.kill(m, row, attempt, outcome.reason, status);
+        case 'disable':
+          await m.query(`UPDATE webhook_endpoint SET enabled = false WHERE id = $1`, [row.endpoint_id]);
+          await this.audit.append(m, {
+            type: 'webhook.disabled',
+            actor: SYSTEM,
+            at: now,
+            agencyId: row.agency_id,
+            details: { endpointId: row.endpoint_id, reason: outcome.reason },
+          });
+          return this.kill(m, row, attempt, outcome.reason, status);
+      }
+    });
+    if (next) await this.schedule(row.id, attempt + 1, next.delay);
+    return outcome.kind;
+  }
+
+  /** After the last attempt, or a refusal: the dead-letter list, with the reason, for an admin to replay or purge. */
+  private async kill(m: EntityManager, row: AttemptRow, attempt: number, reason: string, status?: number) {
+    await m.query(
+      `UPDATE webhook_delivery SET status = 'dead', attempts = $2, last_status = $3, dead_reason = $4, next_attempt_at = NULL
+       WHERE id = $1 AND status = 'pending'`,
+      [row.id, attempt + 1, status ?? null, reason],
+    );
+    this.observer.dead();
+  }
+
+  private async suppress(m: EntityManager, notificationId: string, reason: string): Promise<void> {
+    await m.query(`UPDATE notification SET status = 'suppressed', suppressed_reason = $2 WHERE id = $1`, [
+      notificationId,
+      reason,
+    ]);
+    await m.query(
+      `UPDATE webhook_delivery SET status = 'suppressed' WHERE notification_id = $1 AND status = 'pending'`,
+      [notificationId],
+    );
+    await this.audit.append(m, {
+      type: 'notification.suppressed',
+      actor: SYSTEM,
+      at: this.now(),
+      purpose: 'case-coordination',
+      decision: 'deny',
+      details: { notificationId, reason },
+    });
+    this.observer.suppressed();
+  }
+
+  /** Private, loopback and link-local targets are refused unless configured (SSRF); checked at every attempt. */
+  private async refusedUrl(url: string): Promise<string | undefined> {
+    let host: string;
+    try {
+      host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    } catch {
+      return 'not a valid URL';
+    }
+    const addresses = isIP(host)
+      ? [host]
+      : await lookup(host, { all: true }).then(
+          (a) => a.map((x) => x.address),
+          () => [],
+        );
+    const check = checkWebhookUrl(url, addresses, this.settings.allowHosts);
+    return check.ok ? undefined : `webhook URL refused: ${check.reason}`;
+  }
+}
