@@ -96,7 +96,7 @@ export class CoordinationService {
     return withSystemScope(this.dataSource, async (m) => {
       const found = await this.store.offerById(m, offerId);
       const kase = found ? await this.store.byId(m, found.caseId) : undefined;
-      if (!found || !kase || !this.mayAnswer(found, actor))
+      if (!found || !kase || !(await this.mayAnswer(m, found, actor)))
         throw new BrokerError('NOT_FOUND', 'No such offer for you', { offerId });
       await this.store.lockFamily(m, kase.familyId);
       const offer = (await this.store.offerById(m, offerId))!;
@@ -293,11 +293,15 @@ export class CoordinationService {
     return rows.map((r) => r.id);
   }
 
-  private mayAnswer(offer: Offer, actor: OfferActor): boolean {
+  /** The worker offered; for a duty team, its members and the managers; for an escalation, the managers. */
+  private async mayAnswer(m: EntityManager, offer: Offer, actor: OfferActor): Promise<boolean> {
     const t = offer.target;
     if (t.agency !== actor.agency) return false;
     if (t.kind === 'worker') return t.workerId === actor.personId;
-    return true;
+    if (actor.roles.includes('team-manager')) return true;
+    if (t.kind === 'team-manager') return false;
+    const [row] = await m.query<{ team: string | null }[]>(`SELECT team FROM person WHERE id = $1`, [actor.personId]);
+    return (row?.team ?? this.settings.policy.dutyTeam) === t.team;
   }
 
   private async requireColleague(m: EntityManager, personId: string, agency: string): Promise<void> {
