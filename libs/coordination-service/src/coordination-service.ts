@@ -8,6 +8,8 @@ import {
   type CurrentCase,
   declineOffer,
   endLead,
+  type LeadWorkerPolicy,
+  parseLeadWorkerPolicy,
   nextOffer,
   type Offer,
   openInvolvements,
@@ -48,6 +50,7 @@ interface Work {
   deadlines: Offer[];
   now: Date;
   actor: string;
+  policy: LeadWorkerPolicy;
 }
 
 /**
@@ -164,10 +167,11 @@ export class CoordinationService {
 
   private async begin(m: EntityManager, familyId: string, actor: string): Promise<Work> {
     const now = this.now();
-    const loaded = await loadFamily(m, familyId, this.settings.policy.dutyTeam);
+    const policy = await this.policy(m);
+    const loaded = await loadFamily(m, familyId, policy.dutyTeam);
     const involved = sortedUnique(openInvolvements(loaded.snapshot).map(({ involvement }) => involvement.agency));
     const governance = caseGovernance(this.governance.engine, involved, loaded.subjects, now);
-    return { m, loaded, governance, drafts: [], deadlines: [], now, actor };
+    return { m, loaded, governance, drafts: [], deadlines: [], now, actor, policy };
   }
 
   private async apply(work: Work, current: CurrentCase | undefined): Promise<CoordinationOutcome> {
@@ -215,10 +219,45 @@ export class CoordinationService {
     }
   }
 
+  /** The newest published lead-worker policy, else the configured file. */
+  async policy(m: EntityManager): Promise<LeadWorkerPolicy> {
+    const [row] = await m.query<{ policy: unknown }[]>(
+      `SELECT policy FROM lead_policy_version ORDER BY version DESC LIMIT 1`,
+    );
+    return row ? parseLeadWorkerPolicy(row.policy) : this.settings.policy;
+  }
+
+  /** Publishes a new policy version (checked first, every problem listed); applies to the next change of each case. */
+  async publishPolicy(value: unknown, by: string, reason: string): Promise<LeadWorkerPolicy & { version: number }> {
+    const checked = parseLeadWorkerPolicy(value);
+    return withSystemScope(this.dataSource, async (m) => {
+      await m.query(`LOCK TABLE lead_policy_version IN EXCLUSIVE MODE`);
+      const [row] = await m.query<{ v: number }[]>(
+        `SELECT GREATEST(coalesce(max(version), 0), $1::int) + 1 AS v FROM lead_policy_version`,
+        [this.settings.policy.version],
+      );
+      const policy = { ...checked, version: row!.v };
+      await m.query(`INSERT INTO lead_policy_version (version, policy, published_by, reason) VALUES ($1, $2, $3, $4)`, [
+        policy.version,
+        JSON.stringify(policy),
+        by,
+        reason,
+      ]);
+      await this.audit.append(m, {
+        type: 'coordination.policy-published',
+        actor: by.startsWith('person:') ? { kind: 'person', id: by.slice(7) } : { kind: 'person', id: by },
+        at: this.now(),
+        details: { version: policy.version, reason },
+      });
+      return policy;
+    });
+  }
+
   /** Asks the next candidate, waits, or escalates, as the pure engine says; stores what it decided. */
   private async advanceOffers(work: Work, kase: CurrentCase): Promise<void> {
     const { m, loaded, now } = work;
-    const { policy, holidays } = this.settings;
+    const { holidays } = this.settings;
+    const { policy } = work;
     const choice = chooseLead(loaded.snapshot, loaded.workers, policy, [], {
       ...(kase.leadWorkerId ? { caseLeadWorkerId: kase.leadWorkerId } : {}),
     });

@@ -25,8 +25,11 @@ export interface DeliverySettings {
   timeoutMs: number;
 }
 
-/** Puts attempt `attempt` of a delivery on the queue; the same (delivery, attempt) twice is one job. */
-export type ScheduleAttempt = (deliveryId: string, attempt: number, delayMs: number) => Promise<void>;
+/**
+ * Puts attempt `attempt` of a delivery on the queue; the same (delivery, round, attempt) twice is one job.
+ * `round` changes when an admin replays a dead delivery, so the new round's jobs are not the old ones'.
+ */
+export type ScheduleAttempt = (deliveryId: string, attempt: number, delayMs: number, round: number) => Promise<void>;
 
 /** What delivery counts, for /metrics; no-ops by default. */
 export interface DeliveryObserver {
@@ -102,12 +105,12 @@ export class WebhookDelivery {
         await m.query(`UPDATE notification SET status = 'sent' WHERE id = $1`, [n.id]);
       }
       // A re-run after a crash finds its rows and queues what is still pending; job ids collapse repeats.
-      return m.query<{ id: string; attempts: number }[]>(
-        `SELECT id, attempts FROM webhook_delivery WHERE notification_id = $1 AND status = 'pending'`,
+      return m.query<{ id: string; attempts: number; created_at: Date }[]>(
+        `SELECT id, attempts, created_at FROM webhook_delivery WHERE notification_id = $1 AND status = 'pending'`,
         [n.id],
       );
     });
-    for (const d of pending) await this.schedule(d.id, d.attempts, 0);
+    for (const d of pending) await this.schedule(d.id, d.attempts, 0, d.created_at.getTime());
     return pending.length;
   }
 
@@ -127,7 +130,7 @@ export class WebhookDelivery {
     if (!row || row.status !== 'pending') return 'skipped';
     if (row.attempts > attempt) {
       const wait = row.next_attempt_at ? Math.max(0, row.next_attempt_at.getTime() - this.now().getTime()) : 0;
-      await this.schedule(row.id, row.attempts, wait);
+      await this.schedule(row.id, row.attempts, wait, row.created_at.getTime());
       return 'skipped';
     }
     const now = this.now();
@@ -215,7 +218,7 @@ export class WebhookDelivery {
           return this.kill(m, row, attempt, outcome.reason, status);
       }
     });
-    if (next) await this.schedule(row.id, attempt + 1, next.delay);
+    if (next) await this.schedule(row.id, attempt + 1, next.delay, row.created_at.getTime());
     return outcome.kind;
   }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class AcceptOfferDto {
   @ApiPropertyOptional({
@@ -17,4 +18,53 @@ export class DeclineOfferDto {
   @MinLength(1)
   @MaxLength(500)
   reason!: string;
+}
+
+export class PublishLeadPolicyDto {
+  @ApiProperty({ description: 'The whole policy, as in config/coordination/lead-worker-policy.json' })
+  @IsObject()
+  policy!: Record<string, unknown>;
+
+  @ApiProperty({ description: 'Why it changes (kept with the version, audited)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class InboxQuery {
+  @ApiPropertyOptional({ description: 'Only unread items' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  unread?: 'true' | 'false';
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class DeadLetterQuery {
+  @ApiPropertyOptional({ description: 'Only this agency’s endpoints' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  agency?: string;
+
+  @ApiPropertyOptional({ default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
 }

@@ -4,13 +4,17 @@ import { CoordinationService, loadCoordinationSettings } from '@joinedup/coordin
 import { EnforcementModule, LiveGovernance } from '@joinedup/enforcement';
 import { CaseViewService } from './case-view.service.js';
 import { CasesController } from './cases.controller.js';
+import { CoordinationAdminController } from './coordination-admin.controller.js';
+import { DeliveryQueue } from './delivery-queue.service.js';
+import { InboxController } from './inbox.controller.js';
 
-/** /v1/cases and /v1/offers: the case picture and lead offers. */
+/** /v1/cases, /v1/offers, /v1/inbox and /v1/admin coordination: cases, offers, inboxes, policy, dead letters. */
 @Module({
   imports: [EnforcementModule],
-  controllers: [CasesController],
+  controllers: [CasesController, InboxController, CoordinationAdminController],
   providers: [
     CaseViewService,
+    DeliveryQueue,
     {
       provide: CoordinationService,
       inject: [DataSource, LiveGovernance],

@@ -40,7 +40,10 @@ export class RegistryController {
   @Post()
   @RequireRoles('platform-admin')
   async createAgency(@CurrentPrincipal() actor: Principal, @Body() dto: CreateAgencyDto): Promise<CreateAgencyDto> {
-    const created = await this.registry.createAgency(dto, this.audited(actor, dto.id, 'agency.created', `agency:${dto.id}`));
+    const created = await this.registry.createAgency(
+      dto,
+      this.audited(actor, dto.id, 'agency.created', `agency:${dto.id}`),
+    );
     if (!created) throw new BrokerError('CONFLICT', 'an agency with this id exists');
     return dto;
   }
@@ -154,8 +157,11 @@ export class RegistryController {
   ) {
     await this.reach(actor, agencyId);
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
-    const id = await this.registry.createWebhook(agencyId, { url: dto.url, secret, eventTypes: dto.eventTypes }, (m, hookId) =>
-      this.audited(actor, agencyId, 'webhook.created', `webhook:${hookId}`, { eventTypes: dto.eventTypes })(m),
+    const id = await this.registry.createWebhook(
+      agencyId,
+      { url: dto.url, secret, eventTypes: dto.eventTypes },
+      (m, hookId) =>
+        this.audited(actor, agencyId, 'webhook.created', `webhook:${hookId}`, { eventTypes: dto.eventTypes })(m),
     );
     // The secret is shown once, here; it is never returned again.
     return { id, url: dto.url, eventTypes: dto.eventTypes, secret };

@@ -41,11 +41,11 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
         retryBaseMs: config.webhookRetryBaseMs,
         timeoutMs: config.webhookTimeoutMs,
       },
-      async (deliveryId, attempt, delay) => {
+      async (deliveryId, attempt, delay, round) => {
         await queue.add(
           'webhook.attempt',
           { deliveryId, attempt },
-          { jobId: `${deliveryId}-a${attempt}`, ...(delay > 0 ? { delay } : {}) },
+          { jobId: `${deliveryId}-${round}-a${attempt}`, ...(delay > 0 ? { delay } : {}) },
         );
       },
       deliveryMetrics(metrics.registry),

@@ -6,6 +6,7 @@ import { AuditEventEntity } from './audit-event.entity.js';
 import { BrokerSigningKeyEntity } from './broker-signing-key.entity.js';
 import { CaseEventEntity } from './case-event.entity.js';
 import { CoordinatedCaseEntity } from './coordinated-case.entity.js';
+import { LeadPolicyVersionEntity } from './lead-policy-version.entity.js';
 import { LeadOfferEntity } from './lead-offer.entity.js';
 import { ConsentRecordEntity } from './consent-record.entity.js';
 import { GovernanceDecisionEntity } from './governance-decision.entity.js';
@@ -38,6 +39,7 @@ export {
   GovernanceDecisionEntity,
   IntakeRequestEntity,
   LeadOfferEntity,
+  LeadPolicyVersionEntity,
   LinkageBlockEntity,
   LinkedPersonEntity,
   LinkageRecordEntity,
@@ -83,4 +85,5 @@ export const ENTITIES = [
   LeadOfferEntity,
   NotificationEntity,
   WebhookDeliveryEntity,
+  LeadPolicyVersionEntity,
 ];

@@ -24,6 +24,7 @@ import { CreateCoordinatedCases1795559744746 } from './1795559744746-CreateCoord
 import { IsolateCasesToSystem1795559745746 } from './1795559745746-IsolateCasesToSystem.js';
 import { CreateNotifications1795560047204 } from './1795560047204-CreateNotifications.js';
 import { CreateWebhookDeliveries1795560252546 } from './1795560252546-CreateWebhookDeliveries.js';
+import { CreateLeadPolicyVersions1795560542337 } from './1795560542337-CreateLeadPolicyVersions.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   IsolateCasesToSystem1795559745746,
   CreateNotifications1795560047204,
   CreateWebhookDeliveries1795560252546,
+  CreateLeadPolicyVersions1795560542337,
 ];
