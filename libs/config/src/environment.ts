@@ -97,6 +97,11 @@ class EnvironmentVariables {
   @IsInt()
   @Min(100)
   WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** How often the worker re-queues notifications and deliveries whose jobs Redis lost (seconds). */
+  @IsInt()
+  @Min(1)
+  DELIVERY_SWEEP_SECONDS = 30;
 }
 
 export type BrokerConfig = Readonly<{
@@ -120,6 +125,7 @@ export type BrokerConfig = Readonly<{
   webhookAllowHosts: string[];
   webhookRetryBaseMs: number;
   webhookTimeoutMs: number;
+  deliverySweepSeconds: number;
 }>;
 
 const NUMERIC_KEYS = new Set([
@@ -131,6 +137,7 @@ const NUMERIC_KEYS = new Set([
   'RETENTION_DAYS_WITHDRAWN',
   'WEBHOOK_RETRY_BASE_MS',
   'WEBHOOK_TIMEOUT_MS',
+  'DELIVERY_SWEEP_SECONDS',
 ]);
 
 /**
@@ -194,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined>): BrokerConfi
       .filter(Boolean),
     webhookRetryBaseMs: vars.WEBHOOK_RETRY_BASE_MS,
     webhookTimeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+    deliverySweepSeconds: vars.DELIVERY_SWEEP_SECONDS,
   };
 }
 

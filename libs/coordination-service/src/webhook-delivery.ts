@@ -114,6 +114,33 @@ export class WebhookDelivery {
     return pending.length;
   }
 
+  /**
+   * Backstop for jobs Redis lost (a crash inside AOF's one-second window, a flushed Redis): notifications
+   * still pending and deliveries overdue by `graceMs` are queued again. Job ids and row states make a
+   * repeat harmless, so this can run as often as wanted.
+   */
+  async sweep(
+    graceMs: number,
+    requeueNotification: (id: string) => Promise<void>,
+  ): Promise<{ notifications: number; deliveries: number }> {
+    const { notifications, deliveries } = await withSystemScope(this.dataSource, async (m) => ({
+      notifications: await m.query<{ id: string }[]>(
+        `SELECT id FROM notification WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1::double precision / 1000)
+         ORDER BY created_at LIMIT 1000`,
+        [graceMs],
+      ),
+      deliveries: await m.query<{ id: string; attempts: number; created_at: Date }[]>(
+        `SELECT id, attempts, created_at FROM webhook_delivery
+         WHERE status = 'pending' AND coalesce(next_attempt_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)
+         ORDER BY created_at LIMIT 1000`,
+        [graceMs],
+      ),
+    }));
+    for (const n of notifications) await requeueNotification(n.id);
+    for (const d of deliveries) await this.schedule(d.id, d.attempts, 0, d.created_at.getTime());
+    return { notifications: notifications.length, deliveries: deliveries.length };
+  }
+
   /** One attempt. Safe to run twice: an attempt already recorded only makes sure the next one is queued. */
   async attempt(deliveryId: string, attempt: number): Promise<DeliveryOutcome['kind'] | 'skipped'> {
     const row = await withSystemScope(this.dataSource, async (m) => {

@@ -37,6 +37,8 @@ export interface JobPayloads {
   'notification.created': Correlated & { notificationId: string };
   /** One delivery attempt of one notification to one endpoint (`attempt` counts from 0). */
   'webhook.attempt': { deliveryId: string; attempt: number };
+  /** Scheduled backstop: queue again notifications and deliveries whose jobs Redis lost. */
+  'deliveries.sweep': Record<string, never>;
   /** Scheduled backstop: relay outbox rows whose NOTIFY was missed. */
   'outbox.sweep': Record<string, never>;
   /** Scheduled: expire agreements whose end date has passed. */
@@ -58,6 +60,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'offers.expire': QUEUES.coordination,
   'notification.created': QUEUES.delivery,
   'webhook.attempt': QUEUES.delivery,
+  'deliveries.sweep': QUEUES.delivery,
   'outbox.sweep': QUEUES.timers,
   'agreements.expire': QUEUES.timers,
   'audit.checkpoint': QUEUES.timers,

@@ -10,7 +10,7 @@ import { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { WorkerQueues } from '../worker-queues.service.js';
 import { deliveryMetrics } from './delivery-metrics.js';
 
-type DeliveryJobName = 'notification.created' | 'webhook.attempt';
+type DeliveryJobName = 'notification.created' | 'webhook.attempt' | 'deliveries.sweep';
 type DeliveryJob = Job<JobPayloads[DeliveryJobName], unknown, DeliveryJobName>;
 
 /**
@@ -23,6 +23,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('delivery');
   private worker?: Worker<JobPayloads[DeliveryJobName], unknown, DeliveryJobName>;
   readonly delivery: WebhookDelivery;
+  private readonly queue: WorkerQueues['queues']['delivery'];
 
   constructor(
     @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
@@ -33,6 +34,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     metrics: WorkerMetrics,
   ) {
     const queue = queues.queues.delivery;
+    this.queue = queue;
     this.delivery = new WebhookDelivery(
       dataSource,
       new NotificationGate(governance),
@@ -52,7 +54,12 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     );
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      'deliveries.sweep',
+      { every: this.config.deliverySweepSeconds * 1000 },
+      { name: 'deliveries.sweep', data: {} },
+    );
     this.worker = new Worker(QUEUES.delivery, (job: DeliveryJob) => this.process(job), {
       connection: this.redis,
       prefix: bullPrefix(this.config.redisPrefix),
@@ -75,6 +82,15 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
         const data = job.data as JobPayloads['webhook.attempt'];
         return { outcome: await this.delivery.attempt(data.deliveryId, data.attempt) };
       }
+      case 'deliveries.sweep':
+        // Anything overdue by two sweep periods is taken as lost; re-queuing what was not is harmless.
+        return this.delivery.sweep(this.config.deliverySweepSeconds * 2000, async (notificationId) => {
+          await this.queue.add(
+            'notification.created',
+            { notificationId, correlationId: 'sweep' },
+            { jobId: `sweep-${notificationId}` },
+          );
+        });
     }
   }
 
