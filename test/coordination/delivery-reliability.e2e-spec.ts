@@ -99,6 +99,14 @@ describe('delivery reliability: exactly once in effect', () => {
     await receiver.start(port);
     await receiver.until(50, 60_000);
     report('receiver down, then back', 50, receiver);
+    // What an operator watching /metrics saw: the failed attempts, the deliveries, queues and the outbox.
+    const metrics = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+    const delivered = /joinedup_webhook_attempts_total\{outcome="delivered"\} (\d+)/.exec(metrics);
+    expect(Number(delivered?.[1])).toBeGreaterThanOrEqual(50);
+    expect(metrics).toMatch(/joinedup_webhook_attempts_total\{outcome="retry"\} [1-9]/);
+    expect(metrics).toMatch(/joinedup_queue_jobs\{queue="delivery",state="waiting"\}/);
+    expect(metrics).toMatch(/joinedup_outbox_backlog \d+/);
+    expect(metrics).toMatch(/joinedup_webhook_delivery_latency_seconds_count [1-9]/);
   }, 90_000);
 
   it('the receiver answers 500, then 429 with Retry-After, for a while', async () => {

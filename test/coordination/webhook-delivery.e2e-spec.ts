@@ -146,6 +146,21 @@ describe('webhook delivery and the inbox', () => {
     expect((await deliveries('private'))[0]!.dead_reason).toMatch(/webhook URL refused: .*private/);
   });
 
+  it('the queue dashboard is for platform admins only', async () => {
+    const page = await fetch(`${api.base}/admin/queues`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<div id="root">/);
+    const queues = await fetch(`${api.base}/admin/queues/api/queues`, {
+      headers: { authorization: `Bearer ${api.adminToken}` },
+    });
+    const names = ((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name);
+    expect(names).toEqual(expect.arrayContaining(['delivery', 'coordination', 'linkage']));
+    expect(
+      (await fetch(`${api.base}/admin/queues`, { headers: { authorization: `Bearer ${people.ada!}` } })).status,
+    ).toBe(403);
+    expect((await fetch(`${api.base}/admin/queues`)).status).toBe(401);
+  });
+
   it('a worker’s inbox lists their notifications only, newest first, read and unread', async () => {
     const [adaId] = (await owner.query<{ id: string }>(`SELECT id FROM person WHERE staff_ref = 'ada'`)).rows.map(
       (r) => r.id,

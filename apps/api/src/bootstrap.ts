@@ -8,6 +8,7 @@ import type { BrokerConfig } from '@joinedup/config';
 import { ApiModule } from './app.module.js';
 import { rejectPrototypeKeys } from './common/prototype-keys.middleware.js';
 import { createValidationPipe } from './common/validation.pipe.js';
+import { mountQueueDashboard } from './coordination/queue-dashboard.js';
 
 /** Builds the api exactly as main.ts runs it; e2e tests call this too. */
 export async function createApi(config: BrokerConfig): Promise<NestExpressApplication> {
@@ -23,6 +24,7 @@ export async function createApi(config: BrokerConfig): Promise<NestExpressApplic
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   app.set('trust proxy', false);
+  mountQueueDashboard(app);
 
   const openApi = new DocumentBuilder()
     .setTitle('Joined-up broker')
