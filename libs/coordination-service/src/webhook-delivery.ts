@@ -110,7 +110,13 @@ export class WebhookDelivery {
         [n.id],
       );
     });
-    for (const d of pending) await this.schedule(d.id, d.attempts, 0, d.created_at.getTime());
+    // The first attempt runs here, in this job: one job per notification on the happy path. A crash
+    // mid-attempt re-runs this job, which finds the row still pending and attempts again, same webhook-id.
+    await Promise.all(
+      pending.map((d) =>
+        d.attempts === 0 ? this.attempt(d.id, 0) : this.schedule(d.id, d.attempts, 0, d.created_at.getTime()),
+      ),
+    );
     return pending.length;
   }
 

@@ -18,7 +18,8 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     // Short OLTP queries: PostgreSQL's JIT compiles whenever a plan looks costly (GIN lookups on the
     // blocking index do) and spends 10-300 ms doing it, and parallel workers take milliseconds to start;
     // both cost far more than the queries themselves.
-    extra: { options: '-c jit=off -c max_parallel_workers_per_gather=0' },
+    // 20 connections: the worker runs linkage, coordination and 32 concurrent deliveries at once.
+    extra: { options: '-c jit=off -c max_parallel_workers_per_gather=0', max: 20 },
     ...extra,
   } as DataSourceOptions;
 }

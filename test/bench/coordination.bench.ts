@@ -1,0 +1,239 @@
+// npm run bench:coordination -- [--rate 200] [--seconds 20] [--deliveries 10000]
+// Records through intake at a steady rate to signed webhooks at a local receiver (record -> webhook
+// latency), then delivery throughput alone, then raw BullMQ jobs through the same Redis as a baseline.
+// Prints one JSON line last.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { bullPrefix } from '@joinedup/messaging';
+import { generatePlace } from '@joinedup/place';
+import { registerAgencyClient, signIn } from '@joinedup/testing';
+import { benchDatabase, progress, quantile, startBuiltApi, startBuiltWorker } from './support.js';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '20' },
+    deliveries: { type: 'string', default: '10000' },
+  },
+});
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const deliveryCount = Number(values.deliveries);
+const admin = { email: 'bench-admin@bench.invalid', password: 'bench-admin-password' };
+const A = 'bench-csc';
+const B = 'bench-health';
+const prefix = `bench-coord-${randomBytes(4).toString('hex')}`;
+const EVENTS = ['case.opened', 'case.updated', 'case.closed', 'offer.made', 'lead.assigned'];
+
+/** The receiver an agency system would run: first arrival of each case, and every delivery's time. */
+const firstByCase = new Map<string, number>();
+const arrivals: number[] = [];
+const receiver = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const now = performance.now();
+    arrivals.push(now);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { caseId?: string } };
+    const caseId = body.data.caseId;
+    if (caseId && !firstByCase.has(caseId)) firstByCase.set(caseId, now);
+    res.writeHead(204).end();
+  });
+});
+await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+
+progress('coordination: a fresh database, the built api and worker');
+const db = await benchDatabase('joinedup_bench_coordination');
+const env = {
+  DATABASE_URL: db.appUrl,
+  DATABASE_OWNER_URL: db.ownerUrl,
+  REDIS_PREFIX: prefix,
+  BOOTSTRAP_ADMIN_EMAIL: admin.email,
+  BOOTSTRAP_ADMIN_PASSWORD: admin.password,
+  RATE_LIMIT_PER_MINUTE: '10000000',
+  WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+};
+const api = await startBuiltApi(env);
+const worker = await startBuiltWorker(env);
+const adminToken = await signIn(api.base, admin.email, admin.password);
+const call = async (token: string, method: string, path: string, body?: unknown) => {
+  const r = await fetch(`${api.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
+};
+
+const tokens: Record<string, string> = {};
+const ig: Record<string, string> = {};
+for (const [agencyId, sector] of [
+  [A, 'children-social-care'],
+  [B, 'health'],
+] as const) {
+  tokens[agencyId] = await (await registerAgencyClient(api.base, adminToken, { agencyId, sector })).getToken();
+  for (const [ref, roles] of [
+    [`${agencyId}-ig`, ['ig-officer']],
+    [`${agencyId}-w1`, ['caseworker']],
+  ] as const) {
+    const password = `password-${ref}-123`;
+    await call(adminToken, 'POST', `/v1/admin/agencies/${agencyId}/people`, {
+      staffRef: ref,
+      email: `${ref}@bench.invalid`,
+      displayName: ref,
+      roles,
+      password,
+    });
+    if (roles[0] === 'ig-officer') ig[agencyId] = await signIn(api.base, `${ref}@bench.invalid`, password);
+  }
+  await call(adminToken, 'POST', `/v1/admin/agencies/${agencyId}/webhooks`, { url: hookUrl, eventTypes: EVENTS });
+}
+const day = 86_400_000;
+const draft = await call(ig[A]!, 'POST', '/v1/governance/agreements', {
+  title: 'Benchmark place',
+  parties: [A, B],
+  purposes: ['identity-matching', 'case-coordination'],
+  flows: [
+    { from: A, to: B, categories: ['identity', 'involvement'] },
+    { from: B, to: A, categories: ['identity', 'involvement'] },
+  ],
+  lawfulBasis: { article6: 'public-task', gateway: 'Children Act 2004 s10' },
+  consentRule: 'not-required',
+  validFrom: new Date(Date.now() - day).toISOString(),
+  validTo: new Date(Date.now() + 365 * day).toISOString(),
+  reviewDate: new Date(Date.now() + 180 * day).toISOString(),
+  dpiaReference: 'DPIA-BENCH',
+});
+const agreementId = draft.body.id as string;
+await call(ig[A]!, 'POST', `/v1/governance/agreements/${agreementId}/submit`);
+await call(ig[B]!, 'POST', `/v1/governance/agreements/${agreementId}/approve`);
+await call(ig[A]!, 'POST', `/v1/governance/agreements/${agreementId}/activate`);
+await new Promise((r) => setTimeout(r, 1500)); // the worker's engine picks up the agreement
+
+// Phase 1: a steady stream of records; each family is two records (one per agency) and opens a case.
+const total = rate * seconds;
+// Distinct people from the synthetic place (realistic names and dates of birth), one record per agency each.
+const people: { name: unknown; birthDate?: string; sex?: string; identifiers?: unknown }[] = [];
+const seen = new Set<string>();
+for (const { record, truth } of generatePlace({ seed: 11, records: total * 4 })) {
+  if (seen.has(truth.personId) || !record.birthDate) continue;
+  seen.add(truth.personId);
+  people.push({ name: record.name, birthDate: record.birthDate, sex: record.sex, identifiers: record.identifiers });
+  if (people.length >= total / 2) break;
+}
+const record = (i: number, agency: string) => ({
+  externalId: `${agency === A ? 'a' : 'b'}-${i}`,
+  version: 1,
+  ...people[i]!,
+  involvement: { status: 'open', worker: `${agency}-w1` },
+  needs: [agency === A ? 'child-protection' : 'health'],
+});
+const sentAt = new Map<string, number>();
+const failures: number[] = [];
+progress(`coordination: ${total} records at ${rate}/s through intake`);
+const start = performance.now();
+const inflight: Promise<void>[] = [];
+for (let k = 0; k < total; k++) {
+  const due = start + (k * 1000) / rate;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const family = k >> 1;
+  const agency = k % 2 === 0 ? A : B;
+  const body = record(family, agency);
+  inflight.push(
+    (async () => {
+      const t = performance.now();
+      const r = await call(tokens[agency]!, 'PUT', `/v1/records/${body.externalId}`, body);
+      if (r.status !== 200) failures.push(r.status);
+      if (agency === B) sentAt.set(`${B}/${body.externalId}`, t);
+    })(),
+  );
+  if (k % (rate * 5) === 0 && k > 0) progress(`  ${k} records sent, ${firstByCase.size} cases notified`);
+}
+await Promise.all(inflight);
+const sendSeconds = (performance.now() - start) / 1000;
+progress(`  sent in ${sendSeconds.toFixed(1)} s; waiting for the last webhooks`);
+const expectedCases = total / 2;
+const waitUntil = performance.now() + 120_000;
+while (firstByCase.size < expectedCases && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 250));
+
+// Which record completed each family: the case's family, its agency-B record (sent second).
+const owner = new pg.Client({ connectionString: db.ownerUrl });
+await owner.connect();
+const { rows } = await owner.query<{ case_id: string; ref: string }>(
+  `SELECT c.id AS case_id, sr.agency_id || '/' || sr.external_id AS ref FROM coordinated_case c
+   JOIN linked_person lp ON lp.family_id = c.family_id JOIN linkage_record lr ON lr.person_id = lp.id
+   JOIN source_record sr ON sr.id = lr.source_record_id WHERE sr.agency_id = $1`,
+  [B],
+);
+const latencies: number[] = [];
+for (const r of rows) {
+  const sent = sentAt.get(r.ref);
+  const arrived = firstByCase.get(r.case_id);
+  if (sent !== undefined && arrived !== undefined) latencies.push(arrived - sent);
+}
+progress(`  ${latencies.length} of ${expectedCases} cases measured; ${failures.length} intake failures`);
+
+// Phase 2: delivery throughput alone, notifications written as the case service writes them.
+progress(`coordination: ${deliveryCount} notifications straight to delivery`);
+const before = arrivals.length;
+const deliveryStart = performance.now();
+await owner.query(
+  `WITH n AS (INSERT INTO notification (agency_id, case_id, type, payload)
+     SELECT $1, gen_random_uuid(), 'case.updated', jsonb_build_object('n', i) FROM generate_series(1, $2) i
+     RETURNING id, agency_id)
+   INSERT INTO outbox_event (topic, agency_id, payload)
+   SELECT 'notification.created', agency_id, jsonb_build_object('notificationId', id::text, 'correlationId', 'bench') FROM n`,
+  [A, deliveryCount],
+);
+const deliveryDeadline = performance.now() + 300_000;
+while (arrivals.length - before < deliveryCount && performance.now() < deliveryDeadline)
+  await new Promise((r) => setTimeout(r, 100));
+const delivered = arrivals.length - before;
+const deliveriesPerSecond = delivered / ((arrivals.at(-1)! - deliveryStart) / 1000);
+await owner.end();
+await worker.stop();
+await api.stop();
+
+// Phase 3: the baseline: empty jobs through the same Redis, one worker process (this one).
+progress('coordination: raw BullMQ baseline (empty jobs, same Redis)');
+const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+const rawQueue = new Queue('raw-baseline', { connection, prefix: bullPrefix(prefix) });
+const rawCount = deliveryCount;
+let done = 0;
+const rawStart = performance.now();
+const rawWorker = new Worker('raw-baseline', async () => undefined, {
+  connection: connection.duplicate(),
+  prefix: bullPrefix(prefix),
+  concurrency: 32,
+});
+rawWorker.on('completed', () => void done++);
+for (let i = 0; i < rawCount; i += 1000)
+  await rawQueue.addBulk(Array.from({ length: Math.min(1000, rawCount - i) }, () => ({ name: 'empty', data: {} })));
+while (done < rawCount) await new Promise((r) => setTimeout(r, 20));
+const rawBullmqJobsPerSecond = rawCount / ((performance.now() - rawStart) / 1000);
+await rawWorker.close();
+await rawQueue.obliterate({ force: true });
+await rawQueue.close();
+connection.disconnect();
+receiver.close();
+
+const result = {
+  records: total,
+  rate,
+  casesNotified: firstByCase.size,
+  intakeFailures: failures.length,
+  recordToWebhookP50Ms: Math.round(quantile(latencies, 0.5)),
+  recordToWebhookP99Ms: Math.round(quantile(latencies, 0.99)),
+  deliveries: delivered,
+  deliveriesPerSecond: Math.round(deliveriesPerSecond),
+  rawBullmqJobsPerSecond: Math.round(rawBullmqJobsPerSecond),
+};
+console.log(JSON.stringify(result));
