@@ -12,6 +12,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { GovernanceModule } from './governance/governance.module.js';
 import { LinkageModule } from './linkage/linkage.module.js';
 import { CoordinationModule } from './coordination/coordination.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { SharingModule } from './sharing/sharing.module.js';
 import { SubjectRightsModule } from './subject-rights/subject-rights.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -36,6 +37,7 @@ export class ApiModule {
         GovernanceModule,
         LinkageModule,
         CoordinationModule,
+        ConsoleModule,
         SharingModule,
         SubjectRightsModule,
       ],

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -17,7 +19,29 @@ export async function createApi(config: BrokerConfig): Promise<NestExpressApplic
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.use(helmet());
+  // A nonce per response for the one inline script the GOV.UK page template has; everything else is 'self'.
+  app.use((_req: unknown, res: { locals: Record<string, unknown> }, next: () => void) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          scriptSrc: [
+            "'self'",
+            (_req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`,
+          ],
+        },
+      },
+    }),
+  );
+  // The console's assets: GOV.UK Frontend as published (its CSS asks for fonts and images under /assets).
+  const govuk = resolve('node_modules/govuk-frontend/dist/govuk');
+  app.useStaticAssets(govuk, { prefix: '/console/govuk', index: false });
+  app.useStaticAssets(`${govuk}/assets`, { prefix: '/console/assets', index: false });
+  app.useStaticAssets(`${govuk}/assets`, { prefix: '/assets', index: false });
+  app.useStaticAssets(resolve('apps/api/src/console/static'), { prefix: '/console/static', index: false });
   app.useBodyParser('json', { limit: config.maxBodyBytes, type: ['application/json', 'application/*+json'] });
   app.useBodyParser('urlencoded', { limit: config.maxBodyBytes, extended: false });
   app.use(rejectPrototypeKeys);
