@@ -15,6 +15,12 @@ if [ -z "${BOOTSTRAP_ADMIN_EMAIL:-}" ] && ! grep -qs '^BOOTSTRAP_ADMIN_EMAIL=.' 
   printf 'BOOTSTRAP_ADMIN_EMAIL=admin@joinedup.local\nBOOTSTRAP_ADMIN_PASSWORD=%s\n' "$password" >> .env
   echo "start: created a platform admin in .env (admin@joinedup.local)"
 fi
+# The demo's webhook receiver listens on loopback, which the broker refuses by default (SSRF): allow it
+# for local demos only, and say so.
+if [ "$demo" = 1 ] && ! grep -qs '^WEBHOOK_ALLOW_HOSTS=' .env; then
+  echo 'WEBHOOK_ALLOW_HOSTS=127.0.0.1' >> .env
+  echo "start: .env lets webhooks reach 127.0.0.1 (the demo's receiver); remove WEBHOOK_ALLOW_HOSTS in production"
+fi
 echo "start: building"
 bash scripts/build.sh
 echo "start: migrating"
@@ -40,6 +46,9 @@ cat <<MSG
     OpenAPI        http://127.0.0.1:$port/docs
     readiness      http://127.0.0.1:$port/health/ready
     worker health  http://127.0.0.1:${WORKER_PORT:-3001}/health/ready
+    console        http://127.0.0.1:$port/console
+    queues         http://127.0.0.1:$port/admin/queues (platform admin)
+    metrics        http://127.0.0.1:${WORKER_PORT:-3001}/metrics
     platform admin $(grep '^BOOTSTRAP_ADMIN_EMAIL=' .env 2>/dev/null | cut -d= -f2) (password in .env)
     onboard an agency and get its first token:
       npm run -s onboard -- --agency northmoor-csc --name "Northmoor Children's Social Care" --sector children-social-care
@@ -48,11 +57,9 @@ cat <<MSG
 MSG
 if [ "$demo" = 1 ]; then
   # The demo place goes in through the public API like any agency's data; if it fails, the broker stays up.
+  # It keeps a local webhook receiver running, printing what the broker sends, until Ctrl-C.
   mkdir -p .artifacts
-  (npx tsx scripts/demo.ts --api "http://127.0.0.1:$port" > .artifacts/demo.json 2> >(sed 's/^/  /' >&2) \
-    && echo "start: demo place loaded: $(cat .artifacts/demo.json)" \
-    && echo "start: an IG officer signs in as ig@northmoor-csc.demo with DEMO_PASSWORD from .env" \
-    || echo "start: the demo place could not be loaded (the broker is running; see above)") &
+  node --import tsx scripts/demo.ts --api "http://127.0.0.1:$port" 2> >(sed 's/^/  /' >&2) &
   demo_pid=$!
 fi
 wait -n "${pids[@]}"

@@ -197,6 +197,9 @@ describe('the console in a browser', () => {
     await ig.getByRole('button', { name: 'Withdraw case-coordination consent' }).click();
     await ig.waitForURL(/done=withdrawn/);
     await audit(ig);
+    await ig.getByRole('link', { name: 'Review queue' }).first().click();
+    expect(await ig.getByRole('heading', { name: 'Review queue' }).count()).toBe(1);
+    await audit(ig);
     await ig.close();
 
     const ann = await signIn(login('csc-ann', CSC));
@@ -208,6 +211,6 @@ describe('the console in a browser', () => {
     expect(await ann.locator('main').innerText()).not.toMatch(/shared under agreement/);
     await audit(ann, 'case-after-withdrawal');
     await ann.close();
-    expect(new Set(checked).size).toBeGreaterThanOrEqual(6);
+    expect(new Set(checked).size).toBeGreaterThanOrEqual(7);
   }, 60_000);
 });

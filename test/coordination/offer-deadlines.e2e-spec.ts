@@ -165,4 +165,37 @@ describe('lead offers at their deadlines: expiry, the next candidate, escalation
     const [kase] = (await owner.query<{ lead_worker_id: string }>(`SELECT lead_worker_id FROM coordinated_case`)).rows;
     expect(kase!.lead_worker_id).toBe(ann!.id);
   });
+
+  it('admins publish a new lead-worker policy version; invalid ones are refused with every problem; it applies next', async () => {
+    const current = await call(api.adminToken, 'GET', '/v1/admin/coordination/lead-policy');
+    expect(current.status).toBe(200);
+    const policy = current.body.policy as Record<string, unknown> & { offers: Record<string, number>; version: number };
+    expect(policy.version).toBe(1);
+    const bad = await call(api.adminToken, 'PUT', '/v1/admin/coordination/lead-policy', {
+      policy: { ...policy, steps: ['continuity', 'coin-toss'], needPriority: ['not-a-need'] },
+      reason: 'trying',
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/coin-toss/);
+    expect(JSON.stringify(bad.body)).toMatch(/not-a-need/);
+    expect(
+      (await call(people['csc-ann']!, 'PUT', '/v1/admin/coordination/lead-policy', { policy, reason: 'x' })).status,
+    ).toBe(403);
+    const published = await call(api.adminToken, 'PUT', '/v1/admin/coordination/lead-policy', {
+      policy: { ...policy, offers: { ...policy.offers, workingDays: 5 } },
+      reason: 'two days was too short over half-term',
+    });
+    expect(published.status).toBe(200);
+    expect(published.body).toMatchObject({ version: 2, offers: { workingDays: 5 } });
+    const seen = await call(people['csc-manager']!, 'GET', '/v1/admin/coordination/lead-policy');
+    expect(seen.body).toMatchObject({
+      policy: { version: 2 },
+      versions: [{ version: 2, reason: 'two days was too short over half-term' }],
+    });
+    const inForce = await api.app.get(DataSource).transaction(async (m) => {
+      await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+      return later.policy(m);
+    });
+    expect(inForce.offers.workingDays).toBe(5);
+  });
 });

@@ -10,6 +10,7 @@ import {
   endLead,
   type LeadWorkerPolicy,
   parseLeadWorkerPolicy,
+  validateLeadWorkerPolicy,
   nextOffer,
   type Offer,
   openInvolvements,
@@ -229,6 +230,13 @@ export class CoordinationService {
 
   /** Publishes a new policy version (checked first, every problem listed); applies to the next change of each case. */
   async publishPolicy(value: unknown, by: string, reason: string): Promise<LeadWorkerPolicy & { version: number }> {
+    const problems = validateLeadWorkerPolicy(value);
+    if (problems.length > 0)
+      throw new BrokerError(
+        'VALIDATION_FAILED',
+        'The lead-worker policy is invalid',
+        problems.map((reason) => ({ field: 'policy', reason })),
+      );
     const checked = parseLeadWorkerPolicy(value);
     return withSystemScope(this.dataSource, async (m) => {
       await m.query(`LOCK TABLE lead_policy_version IN EXCLUSIVE MODE`);

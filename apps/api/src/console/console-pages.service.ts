@@ -92,6 +92,7 @@ function navFor(user: ConsoleUser): NavItem[] {
   if (has('ig-officer')) {
     items.push({ href: '/console/agreements', text: 'Agreements', hint: 'draft, simulate, approve, activate' });
     items.push({ href: '/console/consents', text: 'Consent', hint: 'record, find, withdraw' });
+    items.push({ href: '/console/reviews', text: 'Review queue', hint: 'pairs the model was unsure about' });
   }
   if (has('agency-admin', 'platform-admin'))
     items.push({
