@@ -21,6 +21,8 @@ if [ "$demo" = 1 ] && ! grep -qs '^WEBHOOK_ALLOW_HOSTS=' .env; then
   echo 'WEBHOOK_ALLOW_HOSTS=127.0.0.1' >> .env
   echo "start: .env lets webhooks reach 127.0.0.1 (the demo's receiver); remove WEBHOOK_ALLOW_HOSTS in production"
 fi
+# Request logs at info would bury what the demo prints; LOG_LEVEL in the environment or .env wins.
+if [ -z "${LOG_LEVEL:-}" ] && ! grep -qs '^LOG_LEVEL=' .env; then export LOG_LEVEL=warn; fi
 echo "start: building"
 bash scripts/build.sh
 echo "start: migrating"
@@ -59,7 +61,7 @@ if [ "$demo" = 1 ]; then
   # The demo place goes in through the public API like any agency's data; if it fails, the broker stays up.
   # It keeps a local webhook receiver running, printing what the broker sends, until Ctrl-C.
   mkdir -p .artifacts
-  node --import tsx scripts/demo.ts --api "http://127.0.0.1:$port" 2> >(sed 's/^/  /' >&2) &
+  node --import tsx scripts/demo.ts --api "http://127.0.0.1:$port" 2> >(sed -u 's/^/  /' >&2) &
   demo_pid=$!
 fi
 wait -n "${pids[@]}"
