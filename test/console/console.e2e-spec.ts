@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createWorker } from '../../apps/worker/src/bootstrap.js';
-import { createTestDatabase, registerAgencyClient, testConfig, type TestDatabase } from '@joinedup/testing';
+import { createTestDatabase, registerAgencyClient, TEST_ADMIN, testConfig, type TestDatabase } from '@joinedup/testing';
 import { jsonClient, staffMember } from '../support/http.js';
 import { startApi, type RunningApi } from '../support/start-api.js';
 
@@ -162,8 +162,25 @@ describe('the console in a browser', () => {
     await ig.waitForURL(/done=activated/);
     expect(await ig.locator('main').innerText()).toMatch(/Status\s+active/);
     await audit(ig, 'agreement-active');
+    // Two versions side by side: what the activation changed.
+    await ig.getByRole('link', { name: 'See the last two versions side by side' }).click();
+    expect(await ig.locator('main').innerText()).toMatch(/status\s+awaiting-approval\s+active/);
+    await audit(ig, 'agreement-diff');
     await ig.close();
     await police.close();
+
+    // A platform admin sees the registry and the dead letters.
+    const admin = await signIn(TEST_ADMIN);
+    await admin.goto(`${api.base}/console/admin/agencies`);
+    await admin
+      .getByRole('link', { name: /Clients, webhooks and people/ })
+      .first()
+      .click();
+    expect(await admin.locator('main').innerText()).toMatch(/System clients and keys[\s\S]*People/);
+    await audit(admin, 'agency');
+    await admin.getByRole('link', { name: 'Dead letters' }).first().click();
+    await audit(admin);
+    await admin.close();
   }, 120_000);
 
   it('a caseworker finds the offer in the inbox, accepts it, and sees the case with why each fact is shown', async () => {
@@ -200,6 +217,19 @@ describe('the console in a browser', () => {
     await ig.getByRole('link', { name: 'Review queue' }).first().click();
     expect(await ig.getByRole('heading', { name: 'Review queue' }).count()).toBe(1);
     await audit(ig);
+    // The withdrawal is in the audit trail, and the chain verifies.
+    await ig.getByRole('link', { name: 'Audit' }).first().click();
+    await ig.getByLabel('Event type').fill('governance.consent-recorded');
+    await ig.getByRole('button', { name: 'Search' }).click();
+    expect(await ig.locator('main').innerText()).toMatch(/governance\.consent-recorded/);
+    await ig.getByRole('link', { name: 'Verify the whole chain' }).click();
+    expect(await ig.locator('main').innerText()).toMatch(/intact: \d+ events checked/);
+    await audit(ig, 'audit');
+    await ig.getByRole('link', { name: 'Subject access' }).first().click();
+    await ig.getByLabel('Record reference').fill(`${CSC}/c-1`);
+    await ig.getByRole('button', { name: 'Prepare the export' }).click();
+    expect(await ig.locator('main').innerText()).toMatch(/case-coordination\s+withdrawn/);
+    await audit(ig);
     await ig.close();
 
     const ann = await signIn(login('csc-ann', CSC));
@@ -211,6 +241,6 @@ describe('the console in a browser', () => {
     expect(await ann.locator('main').innerText()).not.toMatch(/shared under agreement/);
     await audit(ann, 'case-after-withdrawal');
     await ann.close();
-    expect(new Set(checked).size).toBeGreaterThanOrEqual(7);
+    expect(new Set(checked).size).toBeGreaterThanOrEqual(12);
   }, 60_000);
 });

@@ -93,7 +93,16 @@ function navFor(user: ConsoleUser): NavItem[] {
     items.push({ href: '/console/agreements', text: 'Agreements', hint: 'draft, simulate, approve, activate' });
     items.push({ href: '/console/consents', text: 'Consent', hint: 'record, find, withdraw' });
     items.push({ href: '/console/reviews', text: 'Review queue', hint: 'pairs the model was unsure about' });
+    items.push({
+      href: '/console/subject-access',
+      text: 'Subject access',
+      hint: 'what the broker holds and did about a person',
+    });
   }
+  if (has('ig-officer', 'agency-admin'))
+    items.push({ href: '/console/audit', text: 'Audit', hint: 'search the trail, verify the chain' });
+  if (has('agency-admin'))
+    items.push({ href: '/console/admin/agencies', text: 'Agencies', hint: 'clients and keys, webhooks, people' });
   if (has('agency-admin', 'platform-admin'))
     items.push({
       href: '/console/admin/dead-letters',

@@ -4,6 +4,7 @@ import { CaseworkController } from './casework.controller.js';
 import { ConsolePages } from './console-pages.service.js';
 import { ConsoleController } from './console.controller.js';
 import { GovernancePagesController } from './governance-pages.controller.js';
+import { RecordsPagesController } from './records-pages.controller.js';
 import { ReviewsPagesController } from './reviews-pages.controller.js';
 
 /**
@@ -16,6 +17,7 @@ import { ReviewsPagesController } from './reviews-pages.controller.js';
     CaseworkController,
     GovernancePagesController,
     ReviewsPagesController,
+    RecordsPagesController,
     AdminPagesController,
   ],
   providers: [ConsolePages],
