@@ -9,6 +9,8 @@ echo "test: type-checking (strict, tests included)"
 npx --no-install tsc --noEmit -p tsconfig.json
 echo "test: lint"
 npx --no-install eslint --max-warnings=0 apps libs test scripts
+echo "test: Chromium for the console's browser tests (Debian's package; installed when missing)"
+bash scripts/chromium.sh >/dev/null
 echo "test: build (reliability tests run the worker as its own process, from dist/)"
 bash scripts/build.sh
 echo "test: migration drift check"

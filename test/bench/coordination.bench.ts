@@ -72,6 +72,17 @@ const call = async (token: string, method: string, path: string, body?: unknown)
   return { status: r.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
 };
 
+/** Which queue is behind: waiting jobs per queue from the worker's /metrics. */
+async function backlog(): Promise<string> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
+    const waiting = [...text.matchAll(/joinedup_queue_jobs\{queue="([a-z]+)",state="waiting"\} (\d+)/g)];
+    return waiting.map(([, q, n]) => `${q} ${n}`).join(', ') + ' waiting';
+  } catch {
+    return 'queues unknown';
+  }
+}
+
 const tokens: Record<string, string> = {};
 const ig: Record<string, string> = {};
 for (const [agencyId, sector] of [
@@ -155,14 +166,22 @@ for (let k = 0; k < total; k++) {
       if (agency === B) sentAt.set(`${B}/${body.externalId}`, t);
     })(),
   );
-  if (k % (rate * 5) === 0 && k > 0) progress(`  ${k} records sent, ${firstByCase.size} cases notified`);
+  if (k % (rate * 5) === 0 && k > 0)
+    progress(`  ${k} records sent, ${firstByCase.size} cases notified; ${await backlog()}`);
 }
 await Promise.all(inflight);
 const sendSeconds = (performance.now() - start) / 1000;
 progress(`  sent in ${sendSeconds.toFixed(1)} s; waiting for the last webhooks`);
 const expectedCases = total / 2;
 const waitUntil = performance.now() + 120_000;
-while (firstByCase.size < expectedCases && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 250));
+let lastReport = performance.now();
+while (firstByCase.size < expectedCases && performance.now() < waitUntil) {
+  await new Promise((r) => setTimeout(r, 250));
+  if (performance.now() - lastReport > 5000) {
+    lastReport = performance.now();
+    progress(`  ${firstByCase.size} of ${expectedCases} cases notified; ${await backlog()}`);
+  }
+}
 
 // Which record completed each family: the case's family, its agency-B record (sent second).
 const owner = new pg.Client({ connectionString: db.ownerUrl });
