@@ -148,6 +148,14 @@ describe('the console in a browser', () => {
     expect(simulated).toMatch(/Would start/);
     expect(simulated).not.toMatch(/Amelia|Okafor|9434765919/);
     await audit(ig, 'agreement-simulation');
+    // Edit the draft: every field comes back filled in; a change makes a new draft version.
+    await ig.getByRole('button', { name: 'Edit' }).click();
+    expect(await ig.getByLabel('Title').inputValue()).toBe('Early help: children known to the police');
+    await audit(ig);
+    await ig.getByLabel('DPIA reference').fill('DPIA-2026-062');
+    await ig.getByRole('button', { name: 'Save draft' }).click();
+    await ig.waitForURL(/simulate=1&done=/);
+    expect(await ig.locator('main').innerText()).toMatch(/DPIA\s+DPIA-2026-062/);
     await ig.getByRole('button', { name: 'Submit for approval' }).click();
     await ig.waitForURL(/done=submitted/);
     const agreementUrl = ig.url().split('?')[0]!;

@@ -77,37 +77,79 @@ export class GovernancePagesController {
     if (!user) return;
     this.pages.checkCsrf(req, user);
     const form = req.body as Record<string, string | string[] | undefined>;
-    const flows = lines(form.flows).map((line) => {
-      const m = /^(\S+)\s*>\s*(\S+)\s*:\s*(.+)$/.exec(line);
-      return m
-        ? {
-            from: m[1]!,
-            to: m[2]!,
-            categories: m[3]!
-              .split(',')
-              .map((c) => c.trim())
-              .filter(Boolean),
-          }
-        : { from: line, to: '', categories: [] };
-    });
-    const dto = {
-      title: form.title,
-      parties: lines(form.parties),
-      purposes: ([] as string[]).concat(form.purposes ?? []),
-      flows,
-      lawfulBasis: { article6: form.article6, gateway: form.gateway || undefined },
-      consentRule: form.consentRule,
-      validFrom: form.validFrom,
-      validTo: form.validTo,
-      reviewDate: form.reviewDate,
-      dpiaReference: form.dpiaReference,
-    };
-    const answer = await this.pages.api.call<AgreementBody>(user.token, 'POST', '/v1/governance/agreements', dto);
+    const answer = await this.pages.api.call<AgreementBody>(
+      user.token,
+      'POST',
+      '/v1/governance/agreements',
+      dtoFromForm(form),
+    );
     if (answer.status !== 201) {
       const errors = errorList(answer.body);
       return this.renderForm(res, user, form, errors, 400);
     }
     res.redirect(303, `/console/agreements/${encodeURIComponent(answer.body.id)}?simulate=1`);
+  }
+
+  @Get('agreements/:id/edit')
+  async editForm(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.pages.require(req, res);
+    if (!user) return;
+    if (!SAFE_ID.test(id))
+      return this.pages.render(
+        res,
+        'message.njk',
+        user,
+        { title: 'Page not found', message: 'No such agreement.' },
+        404,
+      );
+    const found = await this.pages.api.call<{ latest: AgreementBody }>(
+      user.token,
+      'GET',
+      `/v1/governance/agreements/${id}`,
+    );
+    if (found.status !== 200) return this.pages.fail(res, user, found, '/console/agreements');
+    const a = found.body.latest;
+    this.renderForm(res, user, {
+      id,
+      title: a.title,
+      parties: a.parties.join('\n'),
+      purposes: a.purposes,
+      flows: a.flows.map((f) => `${f.from} > ${f.to}: ${f.categories.join(', ')}`).join('\n'),
+      article6: a.lawfulBasis.article6,
+      gateway: a.lawfulBasis.gateway ?? '',
+      consentRule: a.consentRule,
+      validFrom: day(a.validFrom),
+      validTo: day(a.validTo),
+      reviewDate: day(a.reviewDate),
+      dpiaReference: a.dpiaReference,
+    });
+  }
+
+  @Post('agreements/:id/edit')
+  async edit(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.pages.require(req, res);
+    if (!user) return;
+    this.pages.checkCsrf(req, user);
+    if (!SAFE_ID.test(id))
+      return this.pages.render(
+        res,
+        'message.njk',
+        user,
+        { title: 'Page not found', message: 'No such agreement.' },
+        404,
+      );
+    const form = req.body as Record<string, string | string[] | undefined>;
+    const answer = await this.pages.api.call<AgreementBody>(
+      user.token,
+      'PATCH',
+      `/v1/governance/agreements/${id}`,
+      dtoFromForm(form),
+    );
+    if (answer.status !== 200) return this.renderForm(res, user, { ...form, id }, errorList(answer.body), 400);
+    res.redirect(
+      303,
+      `/console/agreements/${encodeURIComponent(id)}?simulate=1&done=${encodeURIComponent('saved as a new draft version')}`,
+    );
   }
 
   @Get('agreements/:id')
@@ -190,6 +232,7 @@ export class GovernancePagesController {
       flows: a.flows.map((f) => [{ text: f.from }, { text: f.to }, { text: f.categories.join(', ') }]),
       simulation,
       actions,
+      editable: a.status === 'draft' || a.status === 'awaiting-approval',
       flash: req.query.done ? `Agreement ${String(req.query.done)}` : undefined,
       versions: found.body.versions.map((v) => [
         { text: `v${v.version}` },
@@ -325,7 +368,8 @@ export class GovernancePagesController {
       'agreement-form.njk',
       user,
       {
-        title: 'Draft a data-sharing agreement',
+        title: form.id ? 'Edit the draft agreement' : 'Draft a data-sharing agreement',
+        action: form.id ? `/console/agreements/${encodeURIComponent(String(form.id))}/edit` : '/console/agreements',
         form,
         errors,
         purposeItems: KNOWN_PURPOSES.map((p) => ({ value: p, text: p, checked: purposes.includes(p) })),
@@ -335,6 +379,35 @@ export class GovernancePagesController {
       status,
     );
   }
+}
+
+/** The form's fields as the API's agreement body: parties and flows one per line, dates as typed. */
+function dtoFromForm(form: Record<string, string | string[] | undefined>) {
+  const flows = lines(form.flows).map((line) => {
+    const m = /^(\S+)\s*>\s*(\S+)\s*:\s*(.+)$/.exec(line);
+    return m
+      ? {
+          from: m[1]!,
+          to: m[2]!,
+          categories: m[3]!
+            .split(',')
+            .map((c) => c.trim())
+            .filter(Boolean),
+        }
+      : { from: line, to: '', categories: [] };
+  });
+  return {
+    title: form.title,
+    parties: lines(form.parties),
+    purposes: ([] as string[]).concat(form.purposes ?? []),
+    flows,
+    lawfulBasis: { article6: form.article6, gateway: form.gateway || undefined },
+    consentRule: form.consentRule,
+    validFrom: form.validFrom,
+    validTo: form.validTo,
+    reviewDate: form.reviewDate,
+    dpiaReference: form.dpiaReference,
+  };
 }
 
 function errorList(body: unknown): { text: string; href?: string }[] {

@@ -123,11 +123,7 @@ export class RecordsPagesController {
         events: { type: string; at: string; agencyId: string | null; purpose: string | null }[];
         consents: { purpose: string; state: string }[];
         withheld: unknown[];
-      }>(
-        user.token,
-        'GET',
-        `/v1/subject-access?record=${encodeURIComponent(record)}`,
-      );
+      }>(user.token, 'GET', `/v1/subject-access?record=${encodeURIComponent(record)}`);
       if (answer.status !== 200) return this.pages.fail(res, user, answer, '/console/subject-access');
       const b = answer.body;
       summary = [
