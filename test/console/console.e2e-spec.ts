@@ -186,6 +186,18 @@ describe('the console in a browser', () => {
       .click();
     expect(await admin.locator('main').innerText()).toMatch(/System clients and keys[\s\S]*People/);
     await audit(admin, 'agency');
+    await admin.getByLabel('Name', { exact: true }).fill('Sam Stone');
+    await admin.getByLabel('Email address').fill('sam.stone@northmoor-csc.test');
+    await admin.getByLabel('Staff reference').fill('csc-sam');
+    await admin.getByLabel('caseworker').check();
+    await admin.getByLabel('First password').fill('a-long-first-password');
+    await admin.getByRole('button', { name: 'Add the person' }).click();
+    await admin.waitForURL(/done=Person/);
+    expect(await admin.locator('main').innerText()).toMatch(/Sam Stone\s+sam\.stone@northmoor-csc\.test\s+caseworker/);
+    await admin.getByLabel('URL').fill('https://cms.northmoor-csc.example/hooks');
+    await admin.getByRole('button', { name: 'Add the endpoint' }).click();
+    expect(await admin.locator('main').innerText()).toMatch(/signing secret now; it is not shown again: whsec_/);
+    await audit(admin);
     await admin.getByRole('link', { name: 'Dead letters' }).first().click();
     await audit(admin);
     await admin.close();

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/public.decorator.js';
@@ -11,6 +11,7 @@ const text = (value: unknown): Cell => ({
 const q = (req: Request, name: string) =>
   typeof req.query[name] === 'string' ? (req.query[name] as string).trim() : '';
 const SAFE = /^[A-Za-z0-9._:/-]{1,200}$/;
+const NOTIFICATION_TYPES = ['case.opened', 'case.updated', 'case.closed', 'offer.made', 'lead.assigned'];
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -248,8 +249,12 @@ export class RecordsPagesController {
     ]);
     for (const a of [clients, hooks, people])
       if (a.status !== 200) return this.pages.fail(res, user, a, '/console/admin/agencies');
-    this.pages.render(res, 'table-page.njk', user, {
+    this.pages.render(res, 'agency.njk', user, {
       title: id,
+      agencyId: id,
+      flash: typeof req.query.done === 'string' ? req.query.done : undefined,
+      eventItems: NOTIFICATION_TYPES.map((t) => ({ value: t, text: t, checked: true })),
+      roleItems: ['caseworker', 'team-manager', 'ig-officer', 'agency-admin'].map((r) => ({ value: r, text: r })),
       tables: [
         {
           heading: 'System clients and keys',
@@ -277,5 +282,58 @@ export class RecordsPagesController {
         },
       ],
     });
+  }
+
+  @Post('admin/agencies/:id/webhooks')
+  async addWebhook(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.pages.require(req, res);
+    if (!user) return;
+    this.pages.checkCsrf(req, user);
+    if (!SAFE.test(id))
+      return this.pages.render(res, 'message.njk', user, { title: 'Page not found', message: 'No such agency.' }, 404);
+    const form = req.body as Record<string, string | string[] | undefined>;
+    const answer = await this.pages.api.call<{ secret: string }>(
+      user.token,
+      'POST',
+      `/v1/admin/agencies/${encodeURIComponent(id)}/webhooks`,
+      {
+        url: form.url,
+        eventTypes: ([] as string[]).concat(form.eventTypes ?? []),
+      },
+    );
+    if (answer.status !== 201)
+      return this.pages.fail(res, user, answer, `/console/admin/agencies/${encodeURIComponent(id)}`);
+    // The secret is shown once, here, as the API returns it once.
+    this.pages.render(res, 'message.njk', user, {
+      title: 'Endpoint added',
+      message: `Give the agency system this signing secret now; it is not shown again: ${answer.body.secret}`,
+      back: `/console/admin/agencies/${encodeURIComponent(id)}`,
+    });
+  }
+
+  @Post('admin/agencies/:id/people')
+  async addPerson(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.pages.require(req, res);
+    if (!user) return;
+    this.pages.checkCsrf(req, user);
+    if (!SAFE.test(id))
+      return this.pages.render(res, 'message.njk', user, { title: 'Page not found', message: 'No such agency.' }, 404);
+    const form = req.body as Record<string, string | string[] | undefined>;
+    const answer = await this.pages.api.call(
+      user.token,
+      'POST',
+      `/v1/admin/agencies/${encodeURIComponent(id)}/people`,
+      {
+        displayName: form.displayName,
+        email: form.email,
+        staffRef: form.staffRef,
+        roles: ([] as string[]).concat(form.roles ?? []),
+        ...(form.team ? { team: form.team } : {}),
+        ...(form.password ? { password: form.password } : {}),
+      },
+    );
+    if (answer.status !== 201)
+      return this.pages.fail(res, user, answer, `/console/admin/agencies/${encodeURIComponent(id)}`);
+    res.redirect(303, `/console/admin/agencies/${encodeURIComponent(id)}?done=${encodeURIComponent('Person added')}`);
   }
 }
