@@ -278,4 +278,25 @@ describe('coordination end to end: one family, three agencies, one lead', () => 
     const stranger = await staffMember(api.base, api.adminToken, HEALTH, 'h-other', ['caseworker']);
     expect((await call(stranger, 'GET', `/v1/cases/${lead.id}`)).status).toBe(404);
   });
+
+  it('the lead hands the case over with a reason; the history keeps both, and everyone is told', async () => {
+    const [kase] = (
+      await owner.query<{ id: string; lead_worker_id: string }>(`SELECT id, lead_worker_id FROM coordinated_case`)
+    ).rows;
+    const leadName = Object.entries(ids).find(([, id]) => id === kase!.lead_worker_id)![0];
+    const body = { workerId: ids['h-hana'], reason: 'health now leads on the mother\u2019s recovery plan' };
+    // Someone who is not the lead cannot.
+    expect((await call(people['s-sam']!, 'POST', `/v1/cases/${kase!.id}/handover`, body)).status).toBe(403);
+    const before = (await notifications()).filter((n) => n.type === 'lead.assigned').length;
+    const handed = await call(people[leadName]!, 'POST', `/v1/cases/${kase!.id}/handover`, body);
+    expect(handed.status).toBe(200);
+    expect(handed.body).toMatchObject({ status: 'accepted', leadWorkerId: ids['h-hana'] });
+    const view = await call(people['h-hana']!, 'GET', `/v1/cases/${kase!.id}`);
+    expect(view.body.lead).toMatchObject({ workerId: ids['h-hana'], agency: HEALTH });
+    const statuses = (view.body.offers as { status: string }[]).map((o) => o.status);
+    expect(statuses.slice(-2)).toEqual(['handed-over', 'accepted']);
+    expect((view.body.events as { kind: string }[]).at(-1)!.kind).toBe('handed-over');
+    const told = (await notifications()).filter((n) => n.type === 'lead.assigned').slice(before);
+    expect(new Set(told.map((n) => n.person_id))).toEqual(new Set(Object.values(ids)));
+  });
 });

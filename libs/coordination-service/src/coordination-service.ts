@@ -8,6 +8,7 @@ import {
   type CurrentCase,
   declineOffer,
   endLead,
+  handOver,
   type LeadWorkerPolicy,
   parseLeadWorkerPolicy,
   validateLeadWorkerPolicy,
@@ -137,6 +138,66 @@ export class CoordinationService {
       await this.advanceOffers(work, kase);
       await this.finish(work, correlationId);
       return declined;
+    });
+  }
+
+  /**
+   * The lead (or a team manager of the lead's agency) hands the case to another worker of an agency in the
+   * case. Both offers stay in the history: the old one says to whom and why, the new one where it came from.
+   */
+  async handOverCase(
+    caseId: string,
+    actor: OfferActor,
+    to: { workerId: string; reason: string },
+    correlationId: string,
+  ): Promise<Offer> {
+    return withSystemScope(this.dataSource, async (m) => {
+      const found = await this.store.byId(m, caseId);
+      if (!found || found.status !== 'open') throw new BrokerError('NOT_FOUND', 'No such open case', { caseId });
+      await this.store.lockFamily(m, found.familyId);
+      const kase = (await this.store.byId(m, caseId))!;
+      const current = (await this.store.offers(m, caseId)).findLast((o) => o.status === 'accepted');
+      const managerOfLead = actor.roles.includes('team-manager') && current?.target.agency === actor.agency;
+      if (!current || (current.leadWorkerId !== actor.personId && !managerOfLead))
+        throw new BrokerError(
+          'FORBIDDEN',
+          'Only the lead or a team manager of the lead’s agency can hand the case over',
+        );
+      const [target] = await m.query<{ id: string; agency_id: string; team: string | null }[]>(
+        `SELECT id, agency_id, team FROM person WHERE id = $1 AND active`,
+        [to.workerId],
+      );
+      if (!target || !kase.agencies.includes(target.agency_id))
+        throw new BrokerError('VALIDATION_FAILED', 'Hand over to an active worker of an agency in the case', [
+          { field: 'workerId', reason: 'not an active worker of an agency in the case' },
+        ]);
+      const work = await this.begin(m, kase.familyId, `person:${actor.personId}`);
+      const [previous, next] = handOver(current, work.now, {
+        newOfferId: randomUUID(),
+        to: { workerId: target.id, agency: target.agency_id, team: target.team ?? work.policy.dutyTeam },
+        reason: to.reason,
+      });
+      await this.store.saveOffer(m, previous);
+      await this.store.saveOffer(m, next);
+      await this.store.setLead(m, caseId, target.id);
+      await this.store.event(
+        m,
+        caseId,
+        'handed-over',
+        [`the lead was handed over: ${previous.reason!}`],
+        { from: previous.offerId, to: next.offerId },
+        work.actor,
+      );
+      const led: CurrentCase = { ...kase, leadWorkerId: target.id };
+      this.tell(work, led, this.members(work, led), 'lead.assigned', { handedOver: true });
+      if (!kase.workerIds.includes(target.id))
+        work.drafts.push(
+          this.draft(work, led, { agency: target.agency_id, personId: target.id }, 'lead.assigned', {
+            handedOver: true,
+          }),
+        );
+      await this.finish(work, correlationId);
+      return next;
     });
   }
 

@@ -6,7 +6,7 @@ import { CoordinationService } from '@joinedup/coordination-service';
 import { CurrentPrincipal, RequireRoles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
 import { CaseViewService } from './case-view.service.js';
-import { AcceptOfferDto, DeclineOfferDto } from './coordination.dto.js';
+import { AcceptOfferDto, DeclineOfferDto, HandOverDto } from './coordination.dto.js';
 
 /**
  * Coordinated cases for the people working them: the case picture each may see, and answers to lead
@@ -33,6 +33,16 @@ export class CasesController {
   @ApiOperation({ summary: 'A case: lead and why, offers, history, and the family facts the caller may see with why' })
   view(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.views.view(p, id);
+  }
+
+  @Post('cases/:id/handover')
+  @HttpCode(200)
+  @RequireRoles('caseworker', 'team-manager')
+  @ApiOperation({
+    summary: 'The lead (or a manager of the lead’s agency) hands the case to another worker; history kept',
+  })
+  handOver(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: HandOverDto) {
+    return this.coordination.handOverCase(id, actorOf(p), { workerId: dto.workerId, reason: dto.reason }, randomUUID());
   }
 
   @Post('offers/:id/accept')

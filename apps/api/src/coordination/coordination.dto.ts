@@ -68,3 +68,15 @@ export class DeadLetterQuery {
   @Max(500)
   limit?: number;
 }
+
+export class HandOverDto {
+  @ApiProperty({ description: 'The worker (registry person id) who takes the case' })
+  @IsUUID()
+  workerId!: string;
+
+  @ApiProperty({ description: 'Why (no personal data): kept in the case history' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason!: string;
+}
