@@ -274,6 +274,8 @@ describe('coordination end to end: one family, three agencies, one lead', () => 
     const fromHealth = facts.filter((f) => f.agency === HEALTH);
     expect(fromHealth.map((f) => f.label)).toEqual(expect.arrayContaining(['Name', 'Involvement', 'Needs']));
     for (const f of fromHealth) expect(f.sharedUnder).toMatch(/shared under agreement .+ v\d+ for case coordination/);
+    // The platform admin runs the broker but is no agency: cases are not theirs to read.
+    expect((await call(api.adminToken, 'GET', `/v1/cases/${lead.id}`)).status).toBe(403);
     // A worker of another agency with no part in the case cannot see it.
     const stranger = await staffMember(api.base, api.adminToken, HEALTH, 'h-other', ['caseworker']);
     expect((await call(stranger, 'GET', `/v1/cases/${lead.id}`)).status).toBe(404);

@@ -22,14 +22,14 @@ export class CasesController {
   ) {}
 
   @Get('cases')
-  @RequireRoles('caseworker', 'team-manager', 'ig-officer', 'platform-admin')
+  @RequireRoles('caseworker', 'team-manager', 'ig-officer')
   @ApiOperation({ summary: 'Cases the caller works on (team managers and IG officers: their agency’s cases)' })
   list(@CurrentPrincipal() p: Principal) {
     return this.views.list(p);
   }
 
   @Get('cases/:id')
-  @RequireRoles('caseworker', 'team-manager', 'ig-officer', 'platform-admin')
+  @RequireRoles('caseworker', 'team-manager', 'ig-officer')
   @ApiOperation({ summary: 'A case: lead and why, offers, history, and the family facts the caller may see with why' })
   view(@CurrentPrincipal() p: Principal, @Param('id', ParseUUIDPipe) id: string) {
     return this.views.view(p, id);
