@@ -46,7 +46,12 @@ const safeJson = (text: string) => {
 };
 async function signIn(email: string, password: string): Promise<string> {
   const r = await call(null, 'POST', '/v1/auth/sign-in', { email, password });
-  if (r.status !== 200 && r.status !== 201) throw new Error(`sign-in failed for a demo account (${r.status})`);
+  if (r.status !== 200 && r.status !== 201)
+    throw new Error(
+      `sign-in failed for the demo account ${email} (${r.status}): this database already holds a demo place made ` +
+        'with another DEMO_PASSWORD. Put that DEMO_PASSWORD in .env, or point DATABASE_URL and DATABASE_OWNER_URL ' +
+        'at a new database name (npm start creates it).',
+    );
   return r.body.access_token as string;
 }
 
