@@ -72,6 +72,14 @@ describe('delivery reliability: exactly once in effect', () => {
     expect(receiver.badSignatures).toBe(0);
   }
 
+  async function until(ok: () => Promise<boolean>, ms = 60_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await ok())) {
+      if (Date.now() > deadline) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   beforeAll(async () => {
     db = await createTestDatabase();
     redis = await startTestRedis({ aof: true });
@@ -175,5 +183,22 @@ describe('delivery reliability: exactly once in effect', () => {
     await redis.start();
     await receiver.until(100, 90_000);
     report('Redis restarted', 100, receiver);
+  }, 150_000);
+
+  it('Redis loses everything (FLUSHALL) while deliveries wait: the sweep queues them again from the database', async () => {
+    const receiver = await agencyWithReceiver('redis-flushed');
+    receiver.answer = () => ({ status: 503 });
+    await notify('redis-flushed', 40);
+    await until(
+      async () =>
+        (await owner.query(`SELECT 1 FROM webhook_delivery WHERE agency_id = 'redis-flushed' AND attempts > 0`))
+          .rowCount === 40,
+    );
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    await connection.flushall();
+    connection.disconnect();
+    receiver.answer = () => ({ status: 204 });
+    await receiver.until(40, 90_000);
+    report('Redis lost its data', 40, receiver);
   }, 150_000);
 });

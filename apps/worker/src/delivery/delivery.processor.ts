@@ -22,6 +22,7 @@ type DeliveryJob = Job<JobPayloads[DeliveryJobName], unknown, DeliveryJobName>;
 export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('delivery');
   private worker?: Worker<JobPayloads[DeliveryJobName], unknown, DeliveryJobName>;
+  private reassert?: NodeJS.Timeout;
   readonly delivery: WebhookDelivery;
   private readonly queue: WorkerQueues['queues']['delivery'];
 
@@ -55,11 +56,15 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      'deliveries.sweep',
-      { every: this.config.deliverySweepSeconds * 1000 },
-      { name: 'deliveries.sweep', data: {} },
-    );
+    const every = this.config.deliverySweepSeconds * 1000;
+    const ensureSweep = () =>
+      this.queue.upsertJobScheduler('deliveries.sweep', { every }, { name: 'deliveries.sweep', data: {} });
+    await ensureSweep();
+    // The scheduler lives in Redis: a Redis that lost its data would lose the backstop with it. Re-assert it.
+    this.reassert = setInterval(() => {
+      ensureSweep().catch((error: Error) => this.logger.warn({ err: error.message }, 'could not re-assert the sweep'));
+    }, every);
+    this.reassert.unref();
     this.worker = new Worker(QUEUES.delivery, (job: DeliveryJob) => this.process(job), {
       connection: this.redis,
       prefix: bullPrefix(this.config.redisPrefix),
@@ -95,6 +100,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.reassert) clearInterval(this.reassert);
     await this.worker?.close();
   }
 }
