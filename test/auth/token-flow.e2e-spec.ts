@@ -75,6 +75,12 @@ describe('agency client: private_key_jwt -> access token -> API', () => {
     }
     expect((await read(before)).status).toBe(401);
     expect((await read(after)).status).toBe(200);
+    // The admin's list shows each key's status and never its material.
+    const listed = await fetch(`${api.base}/v1/admin/keys`, { headers: { authorization: `Bearer ${admin}` } });
+    const keys = (await listed.json()) as Record<string, unknown>[];
+    expect(keys.find((k) => k.kid === kid)).toEqual({ kid, alg: expect.any(String), status: 'active' });
+    for (const old of previous) expect(keys.find((k) => k.kid === old)?.status).toBe('retired');
+    expect(JSON.stringify(keys)).not.toMatch(/"d"|privateJwk|publicJwk/);
     api.adminToken = admin;
   });
 });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
+import { exportJWK, generateKeyPair } from 'jose';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -15,6 +16,11 @@ const POLICE = 'northmoor-police';
 const SHOTS = '.artifacts/screenshots';
 const DAY = 86_400_000;
 const date = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
+/** A fresh public key set as an agency system would paste it. */
+async function publicJwks(kid: string): Promise<string> {
+  const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+  return JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] });
+}
 const login = (name: string, agency: string) => ({ email: `${name}@${agency}.test`, password: `password-${name}-123` });
 
 /**
@@ -177,13 +183,49 @@ describe('the console in a browser', () => {
     await ig.close();
     await police.close();
 
-    // A platform admin sees the registry and the dead letters.
+    // A platform admin adds an agency, registers its system client, replaces its keys, removes it.
     const admin = await signIn(TEST_ADMIN);
     await admin.goto(`${api.base}/console/admin/agencies`);
-    await admin
-      .getByRole('link', { name: /Clients, webhooks and people/ })
-      .first()
-      .click();
+    await admin.getByLabel('Agency name').fill('Northmoor Housing');
+    await admin.getByLabel('Agency id').fill('northmoor-housing');
+    await admin.getByLabel('housing').check();
+    await admin.getByRole('button', { name: 'Add the agency' }).click();
+    await admin.waitForURL(/done=Agency/);
+    expect(await admin.locator('main').innerText()).toMatch(/Northmoor Housing\s+northmoor-housing\s+housing/);
+    await audit(admin, 'agencies');
+    await admin.getByRole('link', { name: /of Northmoor Housing/ }).click();
+    await admin.getByLabel('Client name').fill('Housing management system');
+    await admin.getByLabel('records:write').check();
+    await admin.getByLabel('Public keys (JSON Web Key Set)').fill(await publicJwks('housing-key-1'));
+    await admin.getByRole('button', { name: 'Register the client' }).click();
+    expect(await admin.locator('main').innerText()).toMatch(/as client northmoor-housing\.[0-9a-f-]{36}/);
+    await admin.getByRole('link', { name: 'Back' }).click();
+    expect(await admin.locator('main').innerText()).toMatch(
+      /Housing management system[\s\S]*records:write\s+housing-key-1/,
+    );
+    await audit(admin, 'agency-clients');
+    await admin.getByRole('link', { name: /Replace keys/ }).click();
+    await audit(admin);
+    await admin.getByLabel('Public keys (JSON Web Key Set)').fill('{"keys": [');
+    await admin.getByRole('button', { name: 'Replace the keys' }).click();
+    expect(await admin.locator('main').innerText()).toMatch(/jwks: is not JSON/);
+    await admin.goBack();
+    await admin.getByLabel('Public keys (JSON Web Key Set)').fill(await publicJwks('housing-key-2'));
+    await admin.getByRole('button', { name: 'Replace the keys' }).click();
+    await admin.waitForURL(/done=Keys/);
+    expect(await admin.locator('main').innerText()).toMatch(/records:write\s+housing-key-2/);
+    await admin.getByRole('button', { name: /Remove/ }).click();
+    await admin.waitForURL(/done=Client/);
+    expect(await admin.locator('main').innerText()).not.toMatch(/Housing management system/);
+    // The broker's own keys: rotate, and the old one is listed as verifying only.
+    await admin.getByRole('link', { name: 'Broker keys' }).first().click();
+    await admin.getByRole('button', { name: 'Rotate the signing key' }).click();
+    await admin.waitForURL(/done=/);
+    expect(await admin.locator('main').innerText()).toMatch(/verify-only[\s\S]*active/);
+    await audit(admin, 'broker-keys');
+
+    // The registry of an agency with people and webhooks, and the dead letters.
+    await admin.goto(`${api.base}/console/admin/agencies/${CSC}`);
     expect(await admin.locator('main').innerText()).toMatch(/System clients and keys[\s\S]*People/);
     await audit(admin, 'agency');
     await admin.getByLabel('Name', { exact: true }).fill('Sam Stone');

@@ -78,6 +78,11 @@ export class BrokerKeysService implements OnApplicationBootstrap {
     return { kid: active.kid, key: await importJWK(active.privateJwk as JWK, BROKER_ALG) };
   }
 
+  /** Every key, oldest first, with its status and no key material (the admin's list). */
+  async list(): Promise<{ kid: string; alg: string; status: string }[]> {
+    return (await this.keys(true)).map(({ kid, alg, status }) => ({ kid, alg, status }));
+  }
+
   /** Public keys that verify: active and verify-only. */
   async publicJwks(forceRefresh = false): Promise<{ keys: JWK[] }> {
     const keys = (await this.keys(forceRefresh)).filter((k) => k.status !== 'retired');

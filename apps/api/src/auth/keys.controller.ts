@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { BrokerKeysService } from './broker-keys.service.js';
 import { CurrentPrincipal, RequireRoles } from './auth.decorators.js';
@@ -16,6 +16,12 @@ export class KeysController {
     private readonly keys: BrokerKeysService,
     private readonly security: SecurityEvents,
   ) {}
+
+  /** Every key with its status (public parts only by omission: no key material at all). */
+  @Get()
+  list(): Promise<{ kid: string; alg: string; status: string }[]> {
+    return this.keys.list();
+  }
 
   @Post('rotate')
   @HttpCode(200)

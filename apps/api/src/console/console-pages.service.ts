@@ -109,7 +109,9 @@ function navFor(user: ConsoleUser): NavItem[] {
       text: 'Dead letters',
       hint: 'replay or purge failed deliveries',
     });
-  if (user.kind === 'platform-admin')
+  if (user.kind === 'platform-admin') {
+    items.push({ href: '/console/admin/keys', text: 'Broker keys', hint: 'rotate and retire signing keys' });
     items.push({ href: '/admin/queues', text: 'Queues', hint: 'the queue dashboard' });
+  }
   return items;
 }

@@ -5,6 +5,7 @@ import { ConsolePages } from './console-pages.service.js';
 import { ConsoleController } from './console.controller.js';
 import { GovernancePagesController } from './governance-pages.controller.js';
 import { RecordsPagesController } from './records-pages.controller.js';
+import { RegistryPagesController } from './registry-pages.controller.js';
 import { ReviewsPagesController } from './reviews-pages.controller.js';
 
 /**
@@ -18,6 +19,7 @@ import { ReviewsPagesController } from './reviews-pages.controller.js';
     GovernancePagesController,
     ReviewsPagesController,
     RecordsPagesController,
+    RegistryPagesController,
     AdminPagesController,
   ],
   providers: [ConsolePages],

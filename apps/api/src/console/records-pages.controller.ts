@@ -1,23 +1,13 @@
-import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/public.decorator.js';
 import { ConsolePages } from './console-pages.service.js';
-
-type Cell = { text: string } | { html: string };
-const text = (value: unknown): Cell => ({
-  text: value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value),
-});
-const q = (req: Request, name: string) =>
-  typeof req.query[name] === 'string' ? (req.query[name] as string).trim() : '';
-const SAFE = /^[A-Za-z0-9._:/-]{1,200}$/;
-const NOTIFICATION_TYPES = ['case.opened', 'case.updated', 'case.closed', 'offer.made', 'lead.assigned'];
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { q, SAFE, text } from './page-cells.js';
 
 /**
  * Read-only pages: audit search and chain verification, subject access export, the side-by-side diff of
- * two agreement versions, and the registry (agencies, their clients and keys, webhooks, people).
+ * two agreement versions.
  */
 @ApiExcludeController()
 @Public()
@@ -197,143 +187,5 @@ export class RecordsPagesController {
       ],
       links: [{ href: `/console/agreements/${encodeURIComponent(id)}`, text: 'Back to the agreement' }],
     });
-  }
-
-  @Get('admin/agencies')
-  async agencies(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = this.pages.require(req, res);
-    if (!user) return;
-    const answer = await this.pages.api.call<
-      { id: string; name: string; sector: string }[] | { items: { id: string; name: string; sector: string }[] }
-    >(user.token, 'GET', '/v1/admin/agencies');
-    if (answer.status !== 200) return this.pages.fail(res, user, answer, '/console');
-    const list = Array.isArray(answer.body) ? answer.body : answer.body.items;
-    this.pages.render(res, 'table-page.njk', user, {
-      title: 'Agencies',
-      tables: [
-        {
-          head: [{ text: 'Agency' }, { text: 'Sector' }, { text: 'Registry' }],
-          rows: list.map((a) => [
-            text(a.name),
-            text(a.sector),
-            {
-              html: `<a class="govuk-link" href="/console/admin/agencies/${encodeURIComponent(a.id)}">Clients, webhooks and people<span class="govuk-visually-hidden"> of ${esc(a.name)}</span></a>`,
-            },
-          ]),
-        },
-      ],
-    });
-  }
-
-  @Get('admin/agencies/:id')
-  async agency(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = this.pages.require(req, res);
-    if (!user) return;
-    if (!SAFE.test(id))
-      return this.pages.render(res, 'message.njk', user, { title: 'Page not found', message: 'No such agency.' }, 404);
-    const base = `/v1/admin/agencies/${encodeURIComponent(id)}`;
-    const [clients, hooks, people] = await Promise.all([
-      this.pages.api.call<{ clientId: string; name: string; scopes: string[]; enabled: boolean; keyIds: string[] }[]>(
-        user.token,
-        'GET',
-        `${base}/clients`,
-      ),
-      this.pages.api.call<{ id: string; url: string; eventTypes: string[]; enabled: boolean }[]>(
-        user.token,
-        'GET',
-        `${base}/webhooks`,
-      ),
-      this.pages.api.call<
-        { displayName: string; email: string; roles: string[]; team: string | null; active: boolean }[]
-      >(user.token, 'GET', `${base}/people`),
-    ]);
-    for (const a of [clients, hooks, people])
-      if (a.status !== 200) return this.pages.fail(res, user, a, '/console/admin/agencies');
-    this.pages.render(res, 'agency.njk', user, {
-      title: id,
-      agencyId: id,
-      flash: typeof req.query.done === 'string' ? req.query.done : undefined,
-      eventItems: NOTIFICATION_TYPES.map((t) => ({ value: t, text: t, checked: true })),
-      roleItems: ['caseworker', 'team-manager', 'ig-officer', 'agency-admin'].map((r) => ({ value: r, text: r })),
-      tables: [
-        {
-          heading: 'System clients and keys',
-          head: [{ text: 'Client' }, { text: 'Scopes' }, { text: 'Keys' }, { text: 'Enabled' }],
-          rows: clients.body.map((c) => [
-            text(c.name),
-            text(c.scopes.join(' ')),
-            text(c.keyIds.join(', ')),
-            text(c.enabled ? 'yes' : 'no'),
-          ]),
-        },
-        {
-          heading: 'Webhook endpoints',
-          head: [{ text: 'URL' }, { text: 'Events' }, { text: 'Enabled' }],
-          rows: hooks.body.map((h) => [
-            text(h.url),
-            text(h.eventTypes.join(', ')),
-            text(h.enabled ? 'yes' : 'no (410 Gone or disabled)'),
-          ]),
-        },
-        {
-          heading: 'People',
-          head: [{ text: 'Name' }, { text: 'Email' }, { text: 'Roles' }, { text: 'Team' }],
-          rows: people.body.map((p) => [text(p.displayName), text(p.email), text(p.roles.join(', ')), text(p.team)]),
-        },
-      ],
-    });
-  }
-
-  @Post('admin/agencies/:id/webhooks')
-  async addWebhook(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = this.pages.require(req, res);
-    if (!user) return;
-    this.pages.checkCsrf(req, user);
-    if (!SAFE.test(id))
-      return this.pages.render(res, 'message.njk', user, { title: 'Page not found', message: 'No such agency.' }, 404);
-    const form = req.body as Record<string, string | string[] | undefined>;
-    const answer = await this.pages.api.call<{ secret: string }>(
-      user.token,
-      'POST',
-      `/v1/admin/agencies/${encodeURIComponent(id)}/webhooks`,
-      {
-        url: form.url,
-        eventTypes: ([] as string[]).concat(form.eventTypes ?? []),
-      },
-    );
-    if (answer.status !== 201)
-      return this.pages.fail(res, user, answer, `/console/admin/agencies/${encodeURIComponent(id)}`);
-    // The secret is shown once, here, as the API returns it once.
-    this.pages.render(res, 'message.njk', user, {
-      title: 'Endpoint added',
-      message: `Give the agency system this signing secret now; it is not shown again: ${answer.body.secret}`,
-      back: `/console/admin/agencies/${encodeURIComponent(id)}`,
-    });
-  }
-
-  @Post('admin/agencies/:id/people')
-  async addPerson(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = this.pages.require(req, res);
-    if (!user) return;
-    this.pages.checkCsrf(req, user);
-    if (!SAFE.test(id))
-      return this.pages.render(res, 'message.njk', user, { title: 'Page not found', message: 'No such agency.' }, 404);
-    const form = req.body as Record<string, string | string[] | undefined>;
-    const answer = await this.pages.api.call(
-      user.token,
-      'POST',
-      `/v1/admin/agencies/${encodeURIComponent(id)}/people`,
-      {
-        displayName: form.displayName,
-        email: form.email,
-        staffRef: form.staffRef,
-        roles: ([] as string[]).concat(form.roles ?? []),
-        ...(form.team ? { team: form.team } : {}),
-        ...(form.password ? { password: form.password } : {}),
-      },
-    );
-    if (answer.status !== 201)
-      return this.pages.fail(res, user, answer, `/console/admin/agencies/${encodeURIComponent(id)}`);
-    res.redirect(303, `/console/admin/agencies/${encodeURIComponent(id)}?done=${encodeURIComponent('Person added')}`);
   }
 }
