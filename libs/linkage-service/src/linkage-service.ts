@@ -23,6 +23,12 @@ import {
   withSystemScope,
 } from '@joinedup/persistence';
 
+/** A scored link; a cross-agency one carries the gate's question and stays denied until it is answered. */
+interface PendingLink {
+  link: StoredLink;
+  ask: { x: string; y: string; subject: string[] } | null;
+}
+
 interface SourceRow {
   id: string;
   agency_id: string;
@@ -67,38 +73,76 @@ export class LinkageService {
   }
 
   async relinkRecord(recordId: string, correlationId: string): Promise<RelinkOutcome> {
+    return this.relinkRecords([{ recordId, correlationId }]);
+  }
+
+  /**
+   * Re-links changed records in one transaction (the worker groups what arrived while the last group
+   * ran): each record is indexed and scored against the stored population in turn, the cross-agency
+   * pairs go through the governance gate together (one statement for their decisions, one append for
+   * their audit events), and the union of their components is re-clustered once. The result is the
+   * one the records would give linked one by one, since clustering depends only on the final links.
+   */
+  async relinkRecords(changes: readonly { recordId: string; correlationId: string }[]): Promise<RelinkOutcome> {
+    const correlationOf = new Map<string, string>();
+    for (const c of changes) if (!correlationOf.has(c.recordId)) correlationOf.set(c.recordId, c.correlationId);
+    const ids = [...correlationOf.keys()];
+    if (ids.length === 0) return { persons: [], families: [], merged: 0, split: 0 };
     return withSystemScope(this.dataSource, async (m) => {
       await this.repo.lock(m);
-      const [source] = await m.query<SourceRow[]>(
-        `SELECT id, agency_id, record, status, invalid_fields FROM source_record WHERE id = $1`,
-        [recordId],
+      const sources = new Map(
+        (
+          await m.query<SourceRow[]>(
+            `SELECT id, agency_id, record, status, invalid_fields FROM source_record WHERE id = ANY($1::uuid[])`,
+            [ids],
+          )
+        ).map((row) => [row.id, row]),
       );
-      const [before] = await this.repo.indexed(m, [recordId]);
-      const seeds = new Set<string>();
-      if (before?.personId) for (const id of await this.repo.members(m, [before.personId])) seeds.add(id);
-      if (!source || source.status !== 'active') {
-        if (!before) return { persons: [], families: [], merged: 0, split: 0 };
-        // A withdrawn, restricted or erased record leaves its person and family at once: its links go with it.
-        await this.repo.remove(m, recordId);
-        seeds.delete(recordId);
-      } else {
-        seeds.add(recordId);
-        await this.index(m, source);
+      const before = new Map((await this.repo.indexed(m, ids)).map((r) => [r.sourceRecordId, r.personId]));
+      const beforePersons = [...new Set([...before.values()].filter((p): p is string => typeof p === 'string'))];
+      const seeds = new Set<string>(await this.repo.members(m, beforePersons));
+      const scored: { id: string; links: PendingLink[] }[] = [];
+      for (const id of ids) {
+        const source = sources.get(id);
+        if (!source || source.status !== 'active') {
+          // A withdrawn, restricted or erased record leaves its person and family at once: its links go with it.
+          if (before.has(id)) await this.repo.remove(m, id);
+          seeds.delete(id);
+        } else {
+          seeds.add(id);
+          scored.push({ id, links: await this.index(m, source) });
+        }
       }
-      const outcome = await this.recluster(m, [...seeds], before?.personId ? [before.personId] : []);
-      // The record's family hears of it even when no one joined or left: its involvement or needs may
+      await this.gateAndStore(m, scored, 'identity-matching link');
+      if (seeds.size === 0 && beforePersons.length === 0) return { persons: [], families: [], merged: 0, split: 0 };
+      const outcome = await this.recluster(m, [...seeds], beforePersons);
+      // Each record's family hears of it even when no one joined or left: its involvement or needs may
       // have changed, and coordination decides whether that matters.
-      const [after] = await this.repo.indexed(m, [recordId]);
-      const persons = [before?.personId, after?.personId].filter((p): p is string => typeof p === 'string');
-      const own = await m.query<{ family_id: string }[]>(
-        `SELECT DISTINCT family_id FROM linked_person WHERE id = ANY($1::uuid[]) AND family_id IS NOT NULL`,
-        [persons],
+      const after = await this.repo.indexed(m, ids);
+      const personsOf = new Map<string, string[]>(ids.map((id) => [id, []]));
+      for (const [id, person] of before) if (person) personsOf.get(id)!.push(person);
+      for (const r of after) if (r.personId) personsOf.get(r.sourceRecordId)!.push(r.personId);
+      const familyOf = new Map(
+        (
+          await m.query<{ id: string; family_id: string }[]>(
+            `SELECT id, family_id FROM linked_person WHERE id = ANY($1::uuid[]) AND family_id IS NOT NULL`,
+            [[...new Set([...personsOf.values()].flat())]],
+          )
+        ).map((r) => [r.id, r.family_id]),
       );
-      await this.repo.announceFamilies(
-        m,
-        [...new Set([...outcome.families, ...own.map((r) => r.family_id)])],
-        correlationId,
-      );
+      const announced = new Map<string, string>();
+      for (const [id, persons] of personsOf)
+        for (const person of persons) {
+          const family = familyOf.get(person);
+          if (family && !announced.has(family)) announced.set(family, correlationOf.get(id)!);
+        }
+      for (const family of outcome.families)
+        if (!announced.has(family)) announced.set(family, changes[0]!.correlationId);
+      const byCorrelation = new Map<string, string[]>();
+      for (const [family, correlationId] of announced)
+        (byCorrelation.get(correlationId) ?? byCorrelation.set(correlationId, []).get(correlationId)!).push(family);
+      for (const [correlationId, families] of byCorrelation)
+        await this.repo.announceFamilies(m, families, correlationId);
       return outcome;
     });
   }
@@ -148,6 +192,7 @@ export class LinkageService {
   async identityMatchingMany(
     m: EntityManager,
     pairs: readonly { x: string; y: string; subject: string[] }[],
+    context = 'identity-matching link (batch)',
   ): Promise<boolean[]> {
     const at = this.now();
     const answers: boolean[] = [];
@@ -174,7 +219,7 @@ export class LinkageService {
            decision, agreement_id, agreement_version, consent_ref, reasons, context)
          SELECT $1, r.purpose, r.from_agency, r.to_agency, ARRAY(SELECT jsonb_array_elements_text(r.subjects)),
            ARRAY['identity'], ARRAY(SELECT jsonb_array_elements_text(r.permitted)), NULL, r.decision,
-           r.agreement_id, r.agreement_version, r.consent_ref, r.reasons, 'identity-matching link (batch)'
+           r.agreement_id, r.agreement_version, r.consent_ref, r.reasons, $3
          FROM jsonb_to_recordset($2::jsonb) AS r(purpose text, from_agency text, to_agency text, subjects jsonb,
            permitted jsonb, decision text, agreement_id text, agreement_version int, consent_ref text, reasons jsonb)
          RETURNING id`,
@@ -194,6 +239,7 @@ export class LinkageService {
               reasons: decision.reasons,
             })),
           ),
+          context,
         ],
       );
       await this.audit.appendMany(
@@ -207,7 +253,7 @@ export class LinkageService {
           subjects: request.subject,
           decision: decision.decision,
           agreement: decision.agreement,
-          details: { decisionId: stored[i]!.id, context: 'identity-matching link (batch)', toAgency: request.toAgency },
+          details: { decisionId: stored[i]!.id, context, toAgency: request.toAgency },
         })),
       );
       for (let i = 0; i < chunk.length; i += 1)
@@ -258,8 +304,8 @@ export class LinkageService {
     });
   }
 
-  /** Writes the record's features and keys, then its links to every record sharing a usable block. */
-  private async index(m: EntityManager, source: SourceRow): Promise<void> {
+  /** Writes the record's features and keys, and scores it against every record sharing a usable block. */
+  private async index(m: EntityManager, source: SourceRow): Promise<PendingLink[]> {
     const prepared = LinkageService.prepare(source);
     const keyed = this.model.blocking.map((rule) => ({
       key: blockingKey(rule, prepared),
@@ -277,38 +323,55 @@ export class LinkageService {
     const sizes = await this.repo.blockSizes(m, keys);
     const usable = keyed.filter((k) => k.key && (sizes.get(k.key) ?? 0) <= k.limit).map((k) => k.key);
     const candidates = await this.repo.sharingKeys(m, usable, source.id);
-    const links: StoredLink[] = [];
-    for (const other of candidates) {
-      const link = await this.scoreAndGate(m, { id: source.id, agency: source.agency_id, prepared }, other);
-      if (link) links.push(link);
-    }
-    await this.repo.replaceLinks(m, source.id, links);
+    const self = { id: source.id, agency: source.agency_id, prepared };
+    return candidates.map((other) => this.score(self, other)).filter((l): l is PendingLink => l !== null);
   }
 
-  /** Scores one pair; at or above review it is kept, with the governance answer for cross-agency pairs. */
-  async scoreAndGate(
+  /**
+   * Asks the gate for every cross-agency pair of the scored records at once (decisions and audit events
+   * recorded), then stores each record's links in the order the records were indexed.
+   */
+  private async gateAndStore(
     m: EntityManager,
+    scored: readonly { id: string; links: PendingLink[] }[],
+    context: string,
+  ): Promise<void> {
+    const asks = scored.flatMap((r) => r.links.filter((l) => l.ask !== null));
+    const answers = await this.identityMatchingMany(
+      m,
+      asks.map((l) => l.ask!),
+      context,
+    );
+    asks.forEach((l, i) => (l.link.governance = answers[i] ? 'allowed' : 'denied'));
+    for (const r of scored)
+      await this.repo.replaceLinks(
+        m,
+        r.id,
+        r.links.map((l) => l.link),
+      );
+  }
+
+  /** Scores one pair; at or above review it is kept, with the gate's question for a cross-agency pair. */
+  private score(
     self: { id: string; agency: string; prepared: Prepared },
     other: Pick<IndexedRecord, 'sourceRecordId' | 'agencyId' | 'features'>,
-  ): Promise<StoredLink | null> {
+  ): PendingLink | null {
     const theirs = other.features as unknown as Prepared;
     const score = scoreLevels(self.prepared, pairLevels(self.prepared, theirs, this.model.comparisons), this.model);
     if (score.probability < this.model.thresholds.review) return null;
-    const governance =
-      self.agency === other.agencyId
-        ? 'same-agency'
-        : (await this.identityMatchingAllowed(m, self.agency, other.agencyId, [self.prepared.id, theirs.id]))
-          ? 'allowed'
-          : 'denied';
     const [a, b] = self.id < other.sourceRecordId ? [self.id, other.sourceRecordId] : [other.sourceRecordId, self.id];
+    const crossAgency = self.agency !== other.agencyId;
     return {
-      a,
-      b,
-      probability: score.probability,
-      decision: score.probability >= this.model.thresholds.link ? 'link' : 'review',
-      governance,
-      comparisons: score.comparisons.map((c) => ({ ...c })),
-      modelVersion: this.model.version,
+      link: {
+        a,
+        b,
+        probability: score.probability,
+        decision: score.probability >= this.model.thresholds.link ? 'link' : 'review',
+        governance: crossAgency ? 'denied' : 'same-agency',
+        comparisons: score.comparisons.map((c) => ({ ...c })),
+        modelVersion: this.model.version,
+      },
+      ask: crossAgency ? { x: self.agency, y: other.agencyId, subject: [self.prepared.id, theirs.id] } : null,
     };
   }
 

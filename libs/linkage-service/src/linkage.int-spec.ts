@@ -98,6 +98,46 @@ describe('linkage in the service', () => {
     expect(metrics.f1).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('record changes linked in groups (as the worker commits them) give the same persons and families', async () => {
+    const grouped = await createTestDatabase();
+    const other = createDataSource(grouped.appUrl);
+    await other.initialize();
+    try {
+      const groupedService = new LinkageService(
+        other,
+        model,
+        { engine: GovernanceEngine.create([identityMatchingAgreement(NORTHMOOR_AGENCIES.map((a) => a.id))]) },
+        () => at,
+      );
+      const placed = await loadPlace(other, 9, 1200);
+      for (let i = 0; i < placed.ids.length; i += 40)
+        await groupedService.relinkRecords(
+          placed.ids.slice(i, i + 40).map((recordId) => ({ recordId, correlationId: 'g' })),
+        );
+      // The same place loads in the same order, so the i-th record is the same record in both databases.
+      const shape = (rows: { id: string; person: string; family: string }[], ids: string[]) => {
+        const index = new Map(ids.map((id, i) => [id, i]));
+        const groups = (key: 'person' | 'family') => {
+          const by = new Map<string, number[]>();
+          for (const r of rows) by.set(r[key], [...(by.get(r[key]) ?? []), index.get(r.id)!]);
+          return [...by.values()].map((g) => g.sort((x, y) => x - y).join(',')).sort();
+        };
+        return { persons: groups('person'), families: groups('family') };
+      };
+      const oneByOne = shape(await partition(dataSource), place.ids);
+      const inGroups = shape(await partition(other), placed.ids);
+      expect(inGroups.persons.length).toBeGreaterThan(500);
+      expect(inGroups).toEqual(oneByOne);
+      // Every cross-agency link asked the gate and recorded its answer, as one at a time does.
+      const asked = async (ds: DataSource) =>
+        (await ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE type = 'governance.decision'`))[0].n;
+      expect(await asked(other)).toBe(await asked(dataSource));
+    } finally {
+      await other.destroy();
+      await grouped.drop();
+    }
+  }, 300_000);
+
   it('a batch re-link from scratch gives the same persons and families, with the same ids', async () => {
     const before = await partition(dataSource);
     const diff = await relinkAll(dataSource, service);

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { LiveGovernance } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
-import { LinkageService, loadTrainedModel, relinkAll } from '@joinedup/linkage-service';
+import { LinkageService, loadTrainedModel, relinkAll, type RelinkOutcome } from '@joinedup/linkage-service';
+import { GroupCommit } from './group-commit.js';
 import { WorkerQueues } from '../worker-queues.service.js';
 
 type LinkageJobName = 'record.changed' | 'linkage.relink-all' | 'linkage.regovern';
@@ -15,9 +16,13 @@ const GOVERNANCE_POLL_MS = 500;
 const REGOVERN_EVERY_MS = 60_000;
 type LinkageJob = Job<JobPayloads[LinkageJobName], unknown, LinkageJobName>;
 
+/** Jobs taken at once: the record changes among them are linked in groups of up to this many. */
+const CONCURRENCY = 64;
+
 /**
- * Links what agencies send, one change at a time (concurrency 1: components are re-clustered under one
- * lock anyway), and runs batch re-links when an admin asks.
+ * Links what agencies send and runs batch re-links when an admin asks. Record changes are group-committed:
+ * linkage holds one lock (components are re-clustered under it), so instead of one transaction per
+ * change, the changes that arrive while a group is linked go together in the next one.
  */
 @Injectable()
 export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +30,7 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
   private poll?: NodeJS.Timeout;
   private worker?: Worker<JobPayloads[LinkageJobName], unknown, LinkageJobName>;
   readonly service: LinkageService;
+  private readonly changes: GroupCommit<JobPayloads['record.changed'], RelinkOutcome>;
 
   constructor(
     @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
@@ -35,6 +41,7 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
   ) {
     this.service = new LinkageService(dataSource, loadTrainedModel(), governance);
     this.dataSource = dataSource;
+    this.changes = new GroupCommit((group) => this.service.relinkRecords(group), CONCURRENCY);
   }
 
   private readonly dataSource: DataSource;
@@ -43,7 +50,7 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
     const worker = new Worker(QUEUES.linkage, (job: LinkageJob) => this.process(job), {
       connection: this.redis,
       prefix: bullPrefix(this.config.redisPrefix),
-      concurrency: 1,
+      concurrency: CONCURRENCY,
     });
     this.worker = worker;
     let seen = this.governance.engine;
@@ -67,10 +74,10 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
     switch (job.name) {
       case 'record.changed': {
         const data = job.data as JobPayloads['record.changed'];
-        const outcome = await this.service.relinkRecord(data.recordId, data.correlationId);
+        const outcome = await this.changes.submit(data);
         this.logger.debug(
           { correlationId: data.correlationId, persons: outcome.persons.length, families: outcome.families.length },
-          'record linked',
+          'record linked (with its group)',
         );
         return { persons: outcome.persons.length, families: outcome.families.length };
       }
