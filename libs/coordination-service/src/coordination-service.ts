@@ -91,6 +91,31 @@ export class CoordinationService {
     };
   }
 
+  /**
+   * Several families in one transaction (the worker groups what arrived while the last group ran): the
+   * same work as coordinateFamily for each, one commit for all. Every family's lock is taken first, in
+   * id order, so a group never holds the audit chain while waiting for a family another change holds.
+   */
+  async coordinateFamilies(changes: readonly { familyId: string; correlationId: string }[]): Promise<number> {
+    const correlationOf = new Map<string, string>();
+    for (const c of changes) if (!correlationOf.has(c.familyId)) correlationOf.set(c.familyId, c.correlationId);
+    const families = [...correlationOf.keys()].sort();
+    const merged = await withSystemScope(this.dataSource, async (m) => {
+      for (const familyId of families) await this.store.lockFamily(m, familyId);
+      const next: { familyId: string; correlationId: string }[] = [];
+      for (const familyId of families) {
+        const work = await this.begin(m, familyId, 'system');
+        await this.apply(work, await this.store.openCaseOf(m, familyId));
+        await this.finish(work, correlationOf.get(familyId)!);
+        if (work.loaded.mergedInto)
+          next.push({ familyId: work.loaded.mergedInto, correlationId: correlationOf.get(familyId)! });
+      }
+      return next;
+    });
+    for (const { familyId, correlationId } of merged) await this.coordinateFamily(familyId, correlationId);
+    return families.length;
+  }
+
   /** Accept or decline an offer. Two answers racing for one offer: the second gets CONFLICT. */
   async answerOffer(
     offerId: string,

@@ -6,19 +6,23 @@ import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { CoordinationService, loadCoordinationSettings } from '@joinedup/coordination-service';
 import { LiveGovernance } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
+import { GroupCommit } from '../group-commit.js';
 import { WorkerQueues } from '../worker-queues.service.js';
 
 type CoordinationJobName = 'family.changed' | 'offer.deadline' | 'cases.regovern' | 'offers.expire';
 type CoordinationJob = Job<JobPayloads[CoordinationJobName], unknown, CoordinationJobName>;
 /** How often this process looks for a new governance engine (agreements or consent changed). */
 const GOVERNANCE_POLL_MS = 500;
+/** Jobs taken at once: the family changes among them are coordinated in groups of up to this many. */
+const CONCURRENCY = 64;
 /** Backstop for deadline jobs lost with a Redis that kept nothing: overdue offers move on within a minute. */
 const EXPIRE_EVERY_MS = 60_000;
 
 /**
  * Coordinated cases: plans a family's case when linkage says it changed, moves offers on at their
  * deadlines, and re-plans every open case when agreements or consent change. Changes to one family are
- * serialised by a database lock, so several of these (in several workers) can run side by side.
+ * serialised by a database lock, so several of these (in several workers) can run side by side; within
+ * one worker, family changes are group-committed (see GroupCommit).
  */
 @Injectable()
 export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,6 +30,7 @@ export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicat
   private poll?: NodeJS.Timeout;
   private worker?: Worker<JobPayloads[CoordinationJobName], unknown, CoordinationJobName>;
   readonly service: CoordinationService;
+  private readonly families: GroupCommit<JobPayloads['family.changed'], number>;
 
   constructor(
     @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
@@ -35,6 +40,7 @@ export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicat
     private readonly queues: WorkerQueues,
   ) {
     this.service = new CoordinationService(dataSource, governance, loadCoordinationSettings());
+    this.families = new GroupCommit((group) => this.service.coordinateFamilies(group), CONCURRENCY);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,7 +49,7 @@ export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicat
     this.worker = new Worker(QUEUES.coordination, (job: CoordinationJob) => this.process(job), {
       connection: this.redis,
       prefix: bullPrefix(this.config.redisPrefix),
-      concurrency: 4,
+      concurrency: CONCURRENCY,
     });
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ job: job?.name, jobId: job?.id, err: error.message }, 'coordination job failed'),
@@ -65,7 +71,7 @@ export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicat
     switch (job.name) {
       case 'family.changed': {
         const data = job.data as JobPayloads['family.changed'];
-        return this.service.coordinateFamily(data.familyId, data.correlationId);
+        return { coordinatedWithGroupOf: await this.families.submit(data) };
       }
       case 'offer.deadline':
       case 'offers.expire': {
