@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditWriter } from '@joinedup/audit';
+import { type AuditEventInput, AuditWriter } from '@joinedup/audit';
 import { BrokerError } from '@joinedup/core';
 import {
   acceptOffer,
@@ -53,6 +53,8 @@ interface Work {
   now: Date;
   actor: string;
   policy: LeadWorkerPolicy;
+  /** Audit events of the change, appended last: the chain's lock is then held only until the commit. */
+  audits: AuditEventInput[];
 }
 
 /**
@@ -103,13 +105,16 @@ export class CoordinationService {
     const merged = await withSystemScope(this.dataSource, async (m) => {
       for (const familyId of families) await this.store.lockFamily(m, familyId);
       const next: { familyId: string; correlationId: string }[] = [];
+      const audits: AuditEventInput[] = [];
       for (const familyId of families) {
         const work = await this.begin(m, familyId, 'system');
         await this.apply(work, await this.store.openCaseOf(m, familyId));
-        await this.finish(work, correlationOf.get(familyId)!);
+        await this.finish(work, correlationOf.get(familyId)!, false);
+        audits.push(...work.audits);
         if (work.loaded.mergedInto)
           next.push({ familyId: work.loaded.mergedInto, correlationId: correlationOf.get(familyId)! });
       }
+      await this.audit.appendMany(m, audits);
       return next;
     });
     for (const { familyId, correlationId } of merged) await this.coordinateFamily(familyId, correlationId);
@@ -258,7 +263,7 @@ export class CoordinationService {
     const loaded = await loadFamily(m, familyId, policy.dutyTeam);
     const involved = sortedUnique(openInvolvements(loaded.snapshot).map(({ involvement }) => involvement.agency));
     const governance = caseGovernance(this.governance.engine, involved, loaded.subjects, now);
-    return { m, loaded, governance, drafts: [], deadlines: [], now, actor, policy };
+    return { m, loaded, governance, drafts: [], deadlines: [], now, actor, policy, audits: [] };
   }
 
   private async apply(work: Work, current: CurrentCase | undefined): Promise<CoordinationOutcome> {
@@ -271,7 +276,7 @@ export class CoordinationService {
         const caseId = await this.store.insertCase(m, plan.contents);
         const kase: CurrentCase = { ...plan.contents, caseId, status: 'open' };
         await this.store.event(m, caseId, 'opened', plan.reasons, { agencies: plan.contents.agencies }, work.actor);
-        await this.auditCase(work, 'case.opened', kase);
+        this.auditCase(work, 'case.opened', kase);
         this.tell(work, kase, plan.notify, 'case.opened', { reasons: plan.reasons });
         await this.advanceOffers(work, kase);
         return { caseId, plan: 'open', notifications: work.drafts.length };
@@ -280,7 +285,7 @@ export class CoordinationService {
         await this.store.updateContents(m, plan.caseId, plan.contents);
         let kase: CurrentCase = { ...current!, ...plan.contents };
         await this.store.event(m, plan.caseId, 'updated', plan.reasons, { changes: plan.changes }, work.actor);
-        await this.auditCase(work, 'case.updated', kase);
+        this.auditCase(work, 'case.updated', kase);
         if (plan.leadNeeded && current?.leadWorkerId) {
           await this.endLeadOf(work, kase, 'the lead is no longer involved with the family');
           kase = { ...kase, leadWorkerId: undefined };
@@ -298,7 +303,7 @@ export class CoordinationService {
         }
         await this.store.close(m, kase.caseId);
         await this.store.event(m, kase.caseId, 'closed', plan.reasons, {}, work.actor);
-        await this.auditCase(work, 'case.closed', kase);
+        this.auditCase(work, 'case.closed', kase);
         // Those leaving hear only that the case closed: nothing more is disclosed to them.
         for (const r of plan.notify) this.tellLeaving(work, kase, r);
         return { caseId: kase.caseId, plan: 'close', notifications: work.drafts.length };
@@ -510,8 +515,8 @@ export class CoordinationService {
       });
   }
 
-  private async auditCase(work: Work, type: string, kase: CurrentCase): Promise<void> {
-    await this.audit.append(work.m, {
+  private auditCase(work: Work, type: string, kase: CurrentCase): void {
+    work.audits.push({
       type,
       actor: SYSTEM,
       at: work.now,
@@ -523,13 +528,17 @@ export class CoordinationService {
     });
   }
 
-  /** Notifications and offer timers go to the outbox in the same transaction as the change. */
-  private async finish(work: Work, correlationId: string): Promise<void> {
+  /**
+   * Notifications and offer timers go to the outbox in the same transaction as the change, and its audit
+   * events last (a group appends all of its families' events at once, after the last family).
+   */
+  private async finish(work: Work, correlationId: string, appendAudit = true): Promise<void> {
     await writeNotifications(work.m, work.drafts, correlationId);
     for (const offer of work.deadlines)
       await work.m.query(`INSERT INTO outbox_event (topic, agency_id, payload) VALUES ('offer.deadline', $1, $2)`, [
         offer.target.agency,
         JSON.stringify({ offerId: offer.offerId, correlationId, notBefore: offer.deadline }),
       ]);
+    if (appendAudit) await this.audit.appendMany(work.m, work.audits);
   }
 }

@@ -13,6 +13,7 @@ import {
   retrySchedule,
   signWebhook,
 } from '@joinedup/coordination';
+import { GroupCommit } from '@joinedup/core';
 import { withSystemScope } from '@joinedup/persistence';
 import type { Disclosure } from './case-notifications.js';
 import type { NotificationGate } from './notification-gate.js';
@@ -59,6 +60,12 @@ interface AttemptRow {
 }
 
 const SYSTEM = { kind: 'system' as const, id: 'delivery' };
+/** Notifications fanned out, and successes recorded, per transaction at most. */
+const GROUP = 256;
+/** A delivery with what an attempt needs: its endpoint and its notification. */
+const ATTEMPT_ROWS = `SELECT d.id, d.status, d.attempts, d.next_attempt_at, d.created_at, e.url, e.secret, e.enabled,
+    e.id AS endpoint_id, n.agency_id, n.type, n.payload, n.disclosures, n.id AS notification_id, n.created_at AS notified_at
+  FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id JOIN notification n ON n.id = d.notification_id`;
 
 /** `msg_` and the delivery id's hex: stable across retries, no dots (they would make the signed string ambiguous). */
 export const webhookIdOf = (deliveryId: string) => `msg_${deliveryId.replace(/-/g, '')}`;
@@ -82,42 +89,82 @@ export class WebhookDelivery {
     private readonly rng: RandomSource = { float: Math.random },
   ) {}
 
-  /** A new notification: suppress it, or release it to the inbox and one delivery per subscribed endpoint. */
+  /**
+   * A new notification: suppress it, or release it to the inbox and one delivery per subscribed endpoint.
+   * The database work is group-committed with the other notifications arriving meanwhile (one
+   * transaction for the group); the first attempts then run here, in this job: one job per notification
+   * on the happy path. A crash mid-attempt re-runs this job, which finds the row still pending and
+   * attempts again, same webhook-id.
+   */
   async fanOut(notificationId: string): Promise<number> {
-    const pending = await withSystemScope(this.dataSource, async (m) => {
-      const [n] = await m.query<
-        { id: string; agency_id: string; type: string; status: string; disclosures: Disclosure[] }[]
-      >(`SELECT id, agency_id, type, status, disclosures FROM notification WHERE id = $1 FOR UPDATE`, [notificationId]);
-      if (!n || n.status === 'suppressed') return [];
-      if (n.status === 'pending') {
-        const answer = this.gate.check(n.agency_id, n.disclosures, this.now());
-        if (!answer.allowed) {
-          await this.suppress(m, n.id, answer.reason);
-          return [];
-        }
-        await m.query(
-          `INSERT INTO webhook_delivery (notification_id, endpoint_id, agency_id)
-           SELECT $1, e.id, e.agency_id FROM webhook_endpoint e
-           WHERE e.agency_id = $2 AND e.enabled AND (cardinality(e.event_types) = 0 OR $3 = ANY(e.event_types))
-           ON CONFLICT (notification_id, endpoint_id) DO NOTHING`,
-          [n.id, n.agency_id, n.type],
-        );
-        await m.query(`UPDATE notification SET status = 'sent' WHERE id = $1`, [n.id]);
-      }
-      // A re-run after a crash finds its rows and queues what is still pending; job ids collapse repeats.
-      return m.query<{ id: string; attempts: number; created_at: Date }[]>(
-        `SELECT id, attempts, created_at FROM webhook_delivery WHERE notification_id = $1 AND status = 'pending'`,
-        [n.id],
-      );
-    });
-    // The first attempt runs here, in this job: one job per notification on the happy path. A crash
-    // mid-attempt re-runs this job, which finds the row still pending and attempts again, same webhook-id.
+    const pending = (await this.fanOuts.submit(notificationId)).get(notificationId) ?? [];
     await Promise.all(
       pending.map((d) =>
-        d.attempts === 0 ? this.attempt(d.id, 0) : this.schedule(d.id, d.attempts, 0, d.created_at.getTime()),
+        d.attempts === 0 ? this.attemptRow(d, 0) : this.schedule(d.id, d.attempts, 0, d.created_at.getTime()),
       ),
     );
     return pending.length;
+  }
+
+  private readonly fanOuts = new GroupCommit((ids: string[]) => this.fanOutMany(ids), GROUP);
+  private readonly deliveries = new GroupCommit(
+    (done: { id: string; attempts: number; status: number | null }[]) => this.markDelivered(done),
+    GROUP,
+  );
+
+  /** Fan-out of several notifications in one transaction; the pending deliveries of each, ready to attempt. */
+  private async fanOutMany(ids: string[]): Promise<Map<string, AttemptRow[]>> {
+    const unique = [...new Set(ids)].sort();
+    const rows = await withSystemScope(this.dataSource, async (m) => {
+      const found = await m.query<
+        { id: string; agency_id: string; type: string; status: string; disclosures: Disclosure[] }[]
+      >(
+        `SELECT id, agency_id, type, status, disclosures FROM notification WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        [unique],
+      );
+      const released: string[] = [];
+      for (const n of found.filter((x) => x.status === 'pending')) {
+        const answer = this.gate.check(n.agency_id, n.disclosures, this.now());
+        if (answer.allowed) released.push(n.id);
+        else await this.suppress(m, n.id, answer.reason);
+      }
+      if (released.length > 0) {
+        await m.query(
+          `INSERT INTO webhook_delivery (notification_id, endpoint_id, agency_id)
+           SELECT n.id, e.id, e.agency_id FROM notification n
+           JOIN webhook_endpoint e ON e.agency_id = n.agency_id AND e.enabled
+             AND (cardinality(e.event_types) = 0 OR n.type = ANY(e.event_types))
+           WHERE n.id = ANY($1::uuid[])
+           ON CONFLICT (notification_id, endpoint_id) DO NOTHING`,
+          [released],
+        );
+        await m.query(`UPDATE notification SET status = 'sent' WHERE id = ANY($1::uuid[])`, [released]);
+      }
+      // A re-run after a crash finds its rows and queues what is still pending; job ids collapse repeats.
+      return m.query<AttemptRow[]>(
+        `${ATTEMPT_ROWS} WHERE d.notification_id = ANY($1::uuid[]) AND d.status = 'pending'`,
+        [found.filter((n) => n.status !== 'suppressed').map((n) => n.id)],
+      );
+    });
+    const byNotification = new Map<string, AttemptRow[]>();
+    for (const row of rows)
+      (
+        byNotification.get(row.notification_id) ?? byNotification.set(row.notification_id, []).get(row.notification_id)!
+      ).push(row);
+    return byNotification;
+  }
+
+  /** Successful attempts of many deliveries recorded with one statement. */
+  private async markDelivered(done: { id: string; attempts: number; status: number | null }[]): Promise<void> {
+    await withSystemScope(this.dataSource, (m) =>
+      m.query(
+        `UPDATE webhook_delivery d SET status = 'delivered', attempts = x.attempts, last_status = x.status,
+           delivered_at = now(), next_attempt_at = NULL
+         FROM unnest($1::uuid[], $2::int[], $3::int[]) AS x(id, attempts, status)
+         WHERE d.id = x.id AND d.status = 'pending'`,
+        [done.map((d) => d.id), done.map((d) => d.attempts), done.map((d) => d.status)],
+      ),
+    );
   }
 
   /**
@@ -149,18 +196,14 @@ export class WebhookDelivery {
 
   /** One attempt. Safe to run twice: an attempt already recorded only makes sure the next one is queued. */
   async attempt(deliveryId: string, attempt: number): Promise<DeliveryOutcome['kind'] | 'skipped'> {
-    const row = await withSystemScope(this.dataSource, async (m) => {
-      const [r] = await m.query<AttemptRow[]>(
-        `SELECT d.id, d.status, d.attempts, d.next_attempt_at, d.created_at, e.url, e.secret, e.enabled,
-                e.id AS endpoint_id, n.agency_id, n.type, n.payload, n.disclosures, n.id AS notification_id,
-                n.created_at AS notified_at
-         FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint_id JOIN notification n ON n.id = d.notification_id
-         WHERE d.id = $1`,
-        [deliveryId],
-      );
-      return r;
-    });
+    const [row] = await withSystemScope(this.dataSource, (m) =>
+      m.query<AttemptRow[]>(`${ATTEMPT_ROWS} WHERE d.id = $1`, [deliveryId]),
+    );
     if (!row || row.status !== 'pending') return 'skipped';
+    return this.attemptRow(row, attempt);
+  }
+
+  private async attemptRow(row: AttemptRow, attempt: number): Promise<DeliveryOutcome['kind'] | 'skipped'> {
     if (row.attempts > attempt) {
       const wait = row.next_attempt_at ? Math.max(0, row.next_attempt_at.getTime() - this.now().getTime()) : 0;
       await this.schedule(row.id, row.attempts, wait, row.created_at.getTime());
@@ -208,17 +251,14 @@ export class WebhookDelivery {
 
   private async record(row: AttemptRow, attempt: number, outcome: DeliveryOutcome, status?: number) {
     const now = this.now();
+    if (outcome.kind === 'delivered') {
+      await this.deliveries.submit({ id: row.id, attempts: attempt + 1, status: status ?? null });
+      this.observer.delivered((now.getTime() - row.notified_at.getTime()) / 1000);
+      return outcome.kind;
+    }
     let next: { delay: number } | undefined;
     await withSystemScope(this.dataSource, async (m) => {
       switch (outcome.kind) {
-        case 'delivered':
-          await m.query(
-            `UPDATE webhook_delivery SET status = 'delivered', attempts = $2, last_status = $3, delivered_at = now(),
-               next_attempt_at = NULL WHERE id = $1 AND status = 'pending'`,
-            [row.id, attempt + 1, status ?? null],
-          );
-          this.observer.delivered((now.getTime() - row.notified_at.getTime()) / 1000);
-          return;
         case 'retry': {
           const step = retrySchedule(attempt + 1, this.rng);
           if (!step)

@@ -5,3 +5,4 @@ export * from './source-record.js';
 export * from './identifiers.js';
 export * from './canonical-json.js';
 export * from './prng.js';
+export * from './group-commit.js';

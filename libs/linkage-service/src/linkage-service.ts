@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditWriter } from '@joinedup/audit';
+import { type AuditEventInput, AuditWriter } from '@joinedup/audit';
 import { BrokerError, type CanonicalRecord } from '@joinedup/core';
 import type { LiveGovernance } from '@joinedup/enforcement';
 import {
@@ -113,8 +113,13 @@ export class LinkageService {
           scored.push({ id, links: await this.index(m, source) });
         }
       }
-      await this.gateAndStore(m, scored, 'identity-matching link');
-      if (seeds.size === 0 && beforePersons.length === 0) return { persons: [], families: [], merged: 0, split: 0 };
+      // The gate's audit events are appended last: the chain's lock is then held only until the commit.
+      const audits: AuditEventInput[] = [];
+      await this.gateAndStore(m, scored, 'identity-matching link', audits);
+      if (seeds.size === 0 && beforePersons.length === 0) {
+        await this.audit.appendMany(m, audits);
+        return { persons: [], families: [], merged: 0, split: 0 };
+      }
       const outcome = await this.recluster(m, [...seeds], beforePersons);
       // Each record's family hears of it even when no one joined or left: its involvement or needs may
       // have changed, and coordination decides whether that matters.
@@ -143,6 +148,7 @@ export class LinkageService {
         (byCorrelation.get(correlationId) ?? byCorrelation.set(correlationId, []).get(correlationId)!).push(family);
       for (const [correlationId, families] of byCorrelation)
         await this.repo.announceFamilies(m, families, correlationId);
+      await this.audit.appendMany(m, audits);
       return outcome;
     });
   }
@@ -193,6 +199,7 @@ export class LinkageService {
     m: EntityManager,
     pairs: readonly { x: string; y: string; subject: string[] }[],
     context = 'identity-matching link (batch)',
+    deferred?: AuditEventInput[],
   ): Promise<boolean[]> {
     const at = this.now();
     const answers: boolean[] = [];
@@ -242,20 +249,19 @@ export class LinkageService {
           context,
         ],
       );
-      await this.audit.appendMany(
-        m,
-        rows.map(({ request, decision }, i) => ({
-          type: 'governance.decision',
-          actor: SYSTEM_ACTOR,
-          at,
-          agencyId: request.fromAgency,
-          purpose: request.purpose,
-          subjects: request.subject,
-          decision: decision.decision,
-          agreement: decision.agreement,
-          details: { decisionId: stored[i]!.id, context, toAgency: request.toAgency },
-        })),
-      );
+      const events = rows.map(({ request, decision }, i): AuditEventInput => ({
+        type: 'governance.decision',
+        actor: SYSTEM_ACTOR,
+        at,
+        agencyId: request.fromAgency,
+        purpose: request.purpose,
+        subjects: request.subject,
+        decision: decision.decision,
+        agreement: decision.agreement,
+        details: { decisionId: stored[i]!.id, context, toAgency: request.toAgency },
+      }));
+      if (deferred) deferred.push(...events);
+      else await this.audit.appendMany(m, events);
       for (let i = 0; i < chunk.length; i += 1)
         answers.push(rows[2 * i]!.decision.decision === 'allow' && rows[2 * i + 1]!.decision.decision === 'allow');
     }
@@ -335,12 +341,14 @@ export class LinkageService {
     m: EntityManager,
     scored: readonly { id: string; links: PendingLink[] }[],
     context: string,
+    deferred: AuditEventInput[],
   ): Promise<void> {
     const asks = scored.flatMap((r) => r.links.filter((l) => l.ask !== null));
     const answers = await this.identityMatchingMany(
       m,
       asks.map((l) => l.ask!),
       context,
+      deferred,
     );
     asks.forEach((l, i) => (l.link.governance = answers[i] ? 'allowed' : 'denied'));
     for (const r of scored)

@@ -6,7 +6,7 @@ import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { CoordinationService, loadCoordinationSettings } from '@joinedup/coordination-service';
 import { LiveGovernance } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
-import { GroupCommit } from '../group-commit.js';
+import { GroupCommit } from '@joinedup/core';
 import { WorkerQueues } from '../worker-queues.service.js';
 
 type CoordinationJobName = 'family.changed' | 'offer.deadline' | 'cases.regovern' | 'offers.expire';

@@ -6,7 +6,7 @@ import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { LiveGovernance } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { LinkageService, loadTrainedModel, relinkAll, type RelinkOutcome } from '@joinedup/linkage-service';
-import { GroupCommit } from '../group-commit.js';
+import { GroupCommit } from '@joinedup/core';
 import { WorkerQueues } from '../worker-queues.service.js';
 
 type LinkageJobName = 'record.changed' | 'linkage.relink-all' | 'linkage.regovern';
