@@ -76,8 +76,11 @@ const call = async (token: string, method: string, path: string, body?: unknown)
 async function backlog(): Promise<string> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${worker.port}/metrics`)).text();
-    const waiting = [...text.matchAll(/joinedup_queue_jobs\{queue="([a-z]+)",state="waiting"\} (\d+)/g)];
-    return waiting.map(([, q, n]) => `${q} ${n}`).join(', ') + ' waiting';
+    // Active counts too: the workers take up to 64 jobs at once and group-commit them.
+    const count = (q: string, state: string) =>
+      Number(new RegExp(`joinedup_queue_jobs\\{queue="${q}",state="${state}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    const queues = [...new Set([...text.matchAll(/joinedup_queue_jobs\{queue="([a-z]+)"/g)].map((m) => m[1]!))];
+    return queues.map((q) => `${q} ${count(q, 'waiting') + count(q, 'active')}`).join(', ') + ' waiting or active';
   } catch {
     return 'queues unknown';
   }

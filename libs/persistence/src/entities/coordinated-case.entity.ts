@@ -6,6 +6,11 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
  */
 @Entity({ name: 'coordinated_case' })
 @Index('coordinated_case_open_family_uq', ['familyId'], { unique: true, where: `status = 'open'` })
+// A worker's caseload (open cases they lead) is counted for every lead choice.
+@Index('coordinated_case_open_lead_idx', ['leadWorkerId'], { where: `status = 'open'` })
+// GIN on member_ids (continuity: open cases led for any of these persons), created by hand in
+// IndexCaseLeadsAndMembers; synchronize: false keeps the generator off it.
+@Index('coordinated_case_members_gin', { synchronize: false })
 export class CoordinatedCaseEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -25,32 +25,6 @@ import { IsolateCasesToSystem1795559745746 } from './1795559745746-IsolateCasesT
 import { CreateNotifications1795560047204 } from './1795560047204-CreateNotifications.js';
 import { CreateWebhookDeliveries1795560252546 } from './1795560252546-CreateWebhookDeliveries.js';
 import { CreateLeadPolicyVersions1795560542337 } from './1795560542337-CreateLeadPolicyVersions.js';
+import { IndexCaseLeadsAndMembers1796088977582 } from './1796088977582-IndexCaseLeadsAndMembers.js';
 
-export const MIGRATIONS = [
-  CreateOutbox1795529314719,
-  NotifyOutbox1795529541919,
-  CreateSourceRecords1795531052406,
-  IsolateIntakeByAgency1795531087042,
-  CreateAuditEvents1795531547121,
-  MakeAuditAppendOnly1795531562118,
-  CreateRegistry1795531805244,
-  IsolateRegistryByAgency1795531812439,
-  CreateAuditCheckpoints1795543264767,
-  MakeAuditCheckpointsAppendOnly1795543265767,
-  CreateGovernanceRegister1795544587048,
-  IsolateGovernanceByAgency1795544588048,
-  MakeGovernanceAppendOnly1795544589048,
-  NotifyGovernanceChanges1795544590048,
-  ReplaceAuditSubjectsIndexWithGin1795544862229,
-  CreateLinkageIndex1795546173406,
-  IsolateLinkageToSystem1795546174406,
-  CountLinkageBlocks1795548060447,
-  IsolateLinkageBlocksToSystem1795548061447,
-  LinkageIndexLookupsStayFast1795548065445,
-  IndexLookupsWithoutRowSecurity1795548066445,
-  CreateCoordinatedCases1795559744746,
-  IsolateCasesToSystem1795559745746,
-  CreateNotifications1795560047204,
-  CreateWebhookDeliveries1795560252546,
-  CreateLeadPolicyVersions1795560542337,
-];
+export const MIGRATIONS = [CreateOutbox1795529314719, NotifyOutbox1795529541919, CreateSourceRecords1795531052406, IsolateIntakeByAgency1795531087042, CreateAuditEvents1795531547121, MakeAuditAppendOnly1795531562118, CreateRegistry1795531805244, IsolateRegistryByAgency1795531812439, CreateAuditCheckpoints1795543264767, MakeAuditCheckpointsAppendOnly1795543265767, CreateGovernanceRegister1795544587048, IsolateGovernanceByAgency1795544588048, MakeGovernanceAppendOnly1795544589048, NotifyGovernanceChanges1795544590048, ReplaceAuditSubjectsIndexWithGin1795544862229, CreateLinkageIndex1795546173406, IsolateLinkageToSystem1795546174406, CountLinkageBlocks1795548060447, IsolateLinkageBlocksToSystem1795548061447, LinkageIndexLookupsStayFast1795548065445, IndexLookupsWithoutRowSecurity1795548066445, CreateCoordinatedCases1795559744746, IsolateCasesToSystem1795559745746, CreateNotifications1795560047204, CreateWebhookDeliveries1795560252546, CreateLeadPolicyVersions1795560542337, IndexCaseLeadsAndMembers1796088977582];
