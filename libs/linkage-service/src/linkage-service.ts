@@ -23,6 +23,16 @@ import {
   withSystemScope,
 } from '@joinedup/persistence';
 
+/** A record's index row as written, with each blocking key's cap for finding candidates. */
+interface Indexed {
+  sourceRecordId: string;
+  agencyId: string;
+  features: Prepared;
+  blockingKeys: string[];
+  familyKeys: string[];
+  keyed: { key: string; limit: number }[];
+}
+
 /** A scored link; a cross-agency one carries the gate's question and stays denied until it is answered. */
 interface PendingLink {
   link: StoredLink;
@@ -101,7 +111,7 @@ export class LinkageService {
       const before = new Map((await this.repo.indexed(m, ids)).map((r) => [r.sourceRecordId, r.personId]));
       const beforePersons = [...new Set([...before.values()].filter((p): p is string => typeof p === 'string'))];
       const seeds = new Set<string>(await this.repo.members(m, beforePersons));
-      const scored: { id: string; links: PendingLink[] }[] = [];
+      const live: Indexed[] = [];
       for (const id of ids) {
         const source = sources.get(id);
         if (!source || source.status !== 'active') {
@@ -110,12 +120,30 @@ export class LinkageService {
           seeds.delete(id);
         } else {
           seeds.add(id);
-          scored.push({ id, links: await this.index(m, source) });
+          live.push(this.indexRow(source));
+        }
+      }
+      await this.repo.upsertGroup(m, live);
+      const position = new Map(live.map((r, i) => [r.sourceRecordId, i]));
+      const scored: PendingLink[] = [];
+      for (const [i, row] of live.entries()) {
+        const self = { id: row.sourceRecordId, agency: row.agencyId, prepared: row.features };
+        for (const other of await this.repo.candidates(m, row.keyed, row.sourceRecordId)) {
+          // A pair inside the group is scored once, from its later record, as one record at a time would.
+          if ((position.get(other.sourceRecordId) ?? -1) >= i) continue;
+          const link = this.score(self, other);
+          if (link) scored.push(link);
         }
       }
       // The gate's audit events are appended last: the chain's lock is then held only until the commit.
       const audits: AuditEventInput[] = [];
-      await this.gateAndStore(m, scored, 'identity-matching link', audits);
+      await this.gateAndStore(
+        m,
+        live.map((r) => r.sourceRecordId),
+        scored,
+        'identity-matching link',
+        audits,
+      );
       if (seeds.size === 0 && beforePersons.length === 0) {
         await this.audit.appendMany(m, audits);
         return { persons: [], families: [], merged: 0, split: 0 };
@@ -310,40 +338,34 @@ export class LinkageService {
     });
   }
 
-  /** Writes the record's features and keys, and scores it against every record sharing a usable block. */
-  private async index(m: EntityManager, source: SourceRow): Promise<PendingLink[]> {
+  /** A record's index row: its prepared features, blocking keys (with each rule's cap) and family keys. */
+  private indexRow(source: SourceRow): Indexed {
     const prepared = LinkageService.prepare(source);
-    const keyed = this.model.blocking.map((rule) => ({
-      key: blockingKey(rule, prepared),
-      limit: rule.maxBlockSize ?? this.model.maxBlockSize,
-    }));
-    const keys = keyed.map((k) => k.key).filter(Boolean);
-    await this.repo.upsert(m, {
+    const keyed = this.model.blocking
+      .map((rule) => ({ key: blockingKey(rule, prepared), limit: rule.maxBlockSize ?? this.model.maxBlockSize }))
+      .filter((k) => k.key);
+    return {
       sourceRecordId: source.id,
       agencyId: source.agency_id,
       features: prepared,
-      blockingKeys: keys,
+      blockingKeys: keyed.map((k) => k.key),
       familyKeys: familyKeys(prepared),
-    });
-    // As in batch: a block bigger than its rule's cap makes no pairs.
-    const sizes = await this.repo.blockSizes(m, keys);
-    const usable = keyed.filter((k) => k.key && (sizes.get(k.key) ?? 0) <= k.limit).map((k) => k.key);
-    const candidates = await this.repo.sharingKeys(m, usable, source.id);
-    const self = { id: source.id, agency: source.agency_id, prepared };
-    return candidates.map((other) => this.score(self, other)).filter((l): l is PendingLink => l !== null);
+      keyed,
+    };
   }
 
   /**
    * Asks the gate for every cross-agency pair of the scored records at once (decisions and audit events
-   * recorded), then stores each record's links in the order the records were indexed.
+   * recorded), then replaces the links of the group's records with the scored ones.
    */
   private async gateAndStore(
     m: EntityManager,
-    scored: readonly { id: string; links: PendingLink[] }[],
+    ids: readonly string[],
+    scored: readonly PendingLink[],
     context: string,
     deferred: AuditEventInput[],
   ): Promise<void> {
-    const asks = scored.flatMap((r) => r.links.filter((l) => l.ask !== null));
+    const asks = scored.filter((l) => l.ask !== null);
     const answers = await this.identityMatchingMany(
       m,
       asks.map((l) => l.ask!),
@@ -351,12 +373,11 @@ export class LinkageService {
       deferred,
     );
     asks.forEach((l, i) => (l.link.governance = answers[i] ? 'allowed' : 'denied'));
-    for (const r of scored)
-      await this.repo.replaceLinks(
-        m,
-        r.id,
-        r.links.map((l) => l.link),
-      );
+    await this.repo.replaceLinksOf(
+      m,
+      ids,
+      scored.map((l) => l.link),
+    );
   }
 
   /** Scores one pair; at or above review it is kept, with the gate's question for a cross-agency pair. */

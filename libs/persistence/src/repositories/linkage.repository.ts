@@ -40,18 +40,49 @@ export class LinkageRepository {
     );
   }
 
-  async upsert(
+  /**
+   * Index rows of a group of changed records in one statement, block sizes kept in step: each key counts
+   * its records, so a record's old keys count one less and its new keys one more (netted per key).
+   */
+  async upsertGroup(
     m: EntityManager,
-    row: { sourceRecordId: string; agencyId: string; features: unknown; blockingKeys: string[]; familyKeys: string[] },
+    rows: readonly {
+      sourceRecordId: string;
+      agencyId: string;
+      features: unknown;
+      blockingKeys: string[];
+      familyKeys: string[];
+    }[],
   ): Promise<void> {
-    await this.countBlocks(m, row.sourceRecordId, -1);
-    await this.countBlocks(m, row.sourceRecordId, 1, row.blockingKeys);
+    if (rows.length === 0) return;
     await m.query(
-      `INSERT INTO linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys)
-       VALUES ($1, $2, $3, $4, $5)
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, agency text, features jsonb, keys jsonb, family jsonb)),
+       delta AS (
+         SELECT k, sum(d)::int AS d FROM (
+           SELECT unnest(lr.blocking_keys) AS k, -1 AS d FROM linkage_record lr JOIN input i ON i.id = lr.source_record_id
+           UNION ALL SELECT jsonb_array_elements_text(i.keys), 1 FROM input i) x
+         GROUP BY k HAVING sum(d) <> 0),
+       counted AS (
+         INSERT INTO linkage_block (key, size) SELECT k, d FROM delta
+         ON CONFLICT (key) DO UPDATE SET size = linkage_block.size + EXCLUDED.size)
+       INSERT INTO linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys)
+       SELECT i.id, i.agency, i.features, ARRAY(SELECT jsonb_array_elements_text(i.keys)),
+              ARRAY(SELECT jsonb_array_elements_text(i.family))
+       FROM input i
        ON CONFLICT (source_record_id) DO UPDATE SET features = EXCLUDED.features,
          blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()`,
-      [row.sourceRecordId, row.agencyId, JSON.stringify(row.features), row.blockingKeys, row.familyKeys],
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            id: r.sourceRecordId,
+            agency: r.agencyId,
+            features: r.features,
+            keys: r.blockingKeys,
+            family: r.familyKeys,
+          })),
+        ),
+      ],
     );
   }
 
@@ -89,32 +120,19 @@ export class LinkageRepository {
   }
 
   async remove(m: EntityManager, id: string): Promise<void> {
-    await this.countBlocks(m, id, -1);
+    await this.uncountBlocks(m, id);
     await m.query(`DELETE FROM linkage_link WHERE a = $1 OR b = $1`, [id]);
     await m.query(`DELETE FROM linkage_record WHERE source_record_id = $1`, [id]);
   }
 
-  /** How many indexed records carry each key (a block bigger than its rule's cap is skipped, as in batch). */
-  async blockSizes(m: EntityManager, keys: readonly string[]): Promise<Map<string, number>> {
-    if (keys.length === 0) return new Map();
-    const rows = await m.query<{ key: string; size: number }[]>(
-      `SELECT key, size FROM linkage_block WHERE key = ANY($1::text[])`,
-      [keys],
+  /** A record leaving the index: each of its keys counts one record less. */
+  private async uncountBlocks(m: EntityManager, id: string): Promise<void> {
+    await m.query(
+      `INSERT INTO linkage_block (key, size)
+       SELECT unnest(blocking_keys), -1 FROM linkage_record WHERE source_record_id = $1
+       ON CONFLICT (key) DO UPDATE SET size = linkage_block.size + EXCLUDED.size`,
+      [id],
     );
-    return new Map(rows.map((r) => [r.key, r.size]));
-  }
-
-  /** Block sizes follow the index: the record's old keys count one less, its new keys one more. */
-  private async countBlocks(m: EntityManager, id: string, sign: -1 | 1, keys?: readonly string[]): Promise<void> {
-    const upsert = `ON CONFLICT (key) DO UPDATE SET size = linkage_block.size + EXCLUDED.size`;
-    if (keys)
-      await m.query(`INSERT INTO linkage_block (key, size) SELECT unnest($1::text[]), $2::int ${upsert}`, [keys, sign]);
-    else
-      await m.query(
-        `INSERT INTO linkage_block (key, size)
-         SELECT unnest(blocking_keys), $2::int FROM linkage_record WHERE source_record_id = $1 ${upsert}`,
-        [id, sign],
-      );
   }
 
   /** Rebuilt from the index after a batch re-link. */
@@ -125,19 +143,31 @@ export class LinkageRepository {
     );
   }
 
-  /** Records sharing any of `keys` with the one being linked: its candidate pairs. */
-  async sharingKeys(m: EntityManager, keys: readonly string[], except: string): Promise<IndexedRecord[]> {
+  /**
+   * A record's candidate pairs: the records sharing any of its keys, skipping keys whose block is bigger
+   * than its rule's cap (as batch does).
+   */
+  async candidates(
+    m: EntityManager,
+    keys: readonly { key: string; limit: number }[],
+    except: string,
+  ): Promise<IndexedRecord[]> {
     if (keys.length === 0) return [];
     return m.query(
       `SELECT source_record_id AS "sourceRecordId", agency_id AS "agencyId", person_id AS "personId",
               features, family_keys AS "familyKeys"
-       FROM linkage_record WHERE blocking_keys && $1::text[] AND source_record_id <> $2`,
-      [keys, except],
+       FROM linkage_record
+       WHERE blocking_keys && ARRAY(
+           SELECT u.k FROM unnest($1::text[], $2::int[]) AS u(k, cap) LEFT JOIN linkage_block b ON b.key = u.k
+           WHERE coalesce(b.size, 0) <= u.cap)
+         AND source_record_id <> $3`,
+      [keys.map((k) => k.key), keys.map((k) => k.limit), except],
     );
   }
 
-  async replaceLinks(m: EntityManager, id: string, links: readonly StoredLink[]): Promise<void> {
-    await m.query(`DELETE FROM linkage_link WHERE a = $1 OR b = $1`, [id]);
+  /** The links of a group of records, replaced: every old link touching one of them goes, `links` come in. */
+  async replaceLinksOf(m: EntityManager, ids: readonly string[], links: readonly StoredLink[]): Promise<void> {
+    await m.query(`DELETE FROM linkage_link WHERE a = ANY($1::uuid[]) OR b = ANY($1::uuid[])`, [ids]);
     if (links.length === 0) return;
     await m.query(
       `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
