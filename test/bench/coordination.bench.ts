@@ -164,8 +164,11 @@ for (let k = 0; k < total; k++) {
   inflight.push(
     (async () => {
       const t = performance.now();
-      const r = await call(tokens[agency]!, 'PUT', `/v1/records/${body.externalId}`, body);
-      if (r.status !== 200) failures.push(r.status);
+      // An api too busy to accept the connection is a failed send (status 0), not the end of the run.
+      const r = await call(tokens[agency]!, 'PUT', `/v1/records/${body.externalId}`, body).catch(() => ({
+        status: 0,
+      }));
+      if (r.status !== 200) return void failures.push(r.status);
       if (agency === B) sentAt.set(`${B}/${body.externalId}`, t);
     })(),
   );

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { BrokerError } from '@joinedup/core';
 import { BROKER_ALG, BrokerKeysService } from './broker-keys.service.js';
@@ -47,14 +47,13 @@ export class AccessTokensService {
       requiredClaims: ['exp', 'sub'],
     };
     try {
-      return (await jwtVerify(token, createLocalJWKSet(await this.keys.publicJwks()), options)).payload as JWTPayload &
-        AccessClaims;
+      return (await jwtVerify(token, await this.keys.verificationKeys(), options)).payload as JWTPayload & AccessClaims;
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey) {
         // Another replica may have rotated a moment ago.
         try {
-          return (await jwtVerify(token, createLocalJWKSet(await this.keys.publicJwks(true)), options))
-            .payload as JWTPayload & AccessClaims;
+          return (await jwtVerify(token, await this.keys.verificationKeys(true), options)).payload as JWTPayload &
+            AccessClaims;
         } catch {
           /* fall through */
         }

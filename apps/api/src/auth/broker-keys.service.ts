@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey } from 'jose';
 import { DataSource } from 'typeorm';
 import { BrokerError } from '@joinedup/core';
 import {
@@ -85,9 +85,20 @@ export class BrokerKeysService implements OnApplicationBootstrap {
 
   /** Public keys that verify: active and verify-only. */
   async publicJwks(forceRefresh = false): Promise<{ keys: JWK[] }> {
-    const keys = (await this.keys(forceRefresh)).filter((k) => k.status !== 'retired');
-    return { keys: keys.map((k) => ({ ...(k.publicJwk as JWK), kid: k.kid, alg: k.alg, use: 'sig' })) };
+    return publicSet(await this.keys(forceRefresh));
   }
+
+  /**
+   * The key set that verifies access tokens, kept while the keys are: jose imports each key once per set,
+   * and importing one per request cost more than the verification itself.
+   */
+  async verificationKeys(forceRefresh = false): Promise<JWTVerifyGetKey> {
+    const keys = await this.keys(forceRefresh);
+    if (this.verifier?.keys !== keys) this.verifier = { keys, get: createLocalJWKSet(publicSet(keys)) };
+    return this.verifier.get;
+  }
+
+  private verifier?: { keys: BrokerSigningKeyRow[]; get: JWTVerifyGetKey };
 
   private async keys(forceRefresh = false): Promise<BrokerSigningKeyRow[]> {
     if (!forceRefresh && this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache.keys;
@@ -105,4 +116,12 @@ export class BrokerKeysService implements OnApplicationBootstrap {
     );
     return kid;
   }
+}
+
+function publicSet(keys: readonly BrokerSigningKeyRow[]): { keys: JWK[] } {
+  return {
+    keys: keys
+      .filter((k) => k.status !== 'retired')
+      .map((k) => ({ ...(k.publicJwk as JWK), kid: k.kid, alg: k.alg, use: 'sig' })),
+  };
 }
