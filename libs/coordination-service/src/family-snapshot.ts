@@ -22,9 +22,11 @@ export interface LoadedFamily {
   roster: Map<string, RosterEntry>;
   /** Per agency, the consent subjects of its records: person ids and `agency/externalId` refs. */
   subjects: Map<string, string[]>;
+  /** The family's live source records, by person then agency (what the case page shows, cut by governance). */
+  records: FamilyRecord[];
 }
 
-interface RecordRow {
+export interface FamilyRecord {
   person_id: string;
   agency_id: string;
   external_id: string;
@@ -49,7 +51,7 @@ export async function loadFamily(m: EntityManager, familyId: string, dutyTeam: s
     `SELECT status, merged_into FROM family WHERE id = $1`,
     [familyId],
   );
-  const rows = await m.query<RecordRow[]>(
+  const rows = await m.query<FamilyRecord[]>(
     // Members first, then their records by primary key: under row-level security the planner misjudges
     // the joins and would scan every source record (measured: 14 ms at 3,000 records, 0.3 ms this way).
     `WITH members AS MATERIALIZED (
@@ -134,5 +136,6 @@ export async function loadFamily(m: EntityManager, familyId: string, dutyTeam: s
     workers,
     roster,
     subjects,
+    records: rows,
   };
 }

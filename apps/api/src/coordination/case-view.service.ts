@@ -74,15 +74,7 @@ export class CaseViewService {
         (viewer.seesAgencyCases && row.agencies.includes(viewer.agency ?? ''));
       if (!involved) return null;
       const family = await loadFamily(m, row.family_id, 'duty');
-      const records = await m.query<
-        { person_id: string; agency_id: string; external_id: string; record: CanonicalRecord }[]
-      >(
-        `SELECT lp.id AS person_id, sr.agency_id, sr.external_id, sr.record FROM linked_person lp
-         JOIN linkage_record lr ON lr.person_id = lp.id
-         JOIN source_record sr ON sr.id = lr.source_record_id AND sr.status = 'active'
-         WHERE lp.family_id = $1 AND lp.status = 'active' ORDER BY lp.id, sr.agency_id`,
-        [row.family_id],
-      );
+      const records = family.records;
       const offers = await this.coordination.store.offers(m, caseId);
       const events = await m.query<{ kind: string; reasons: string[]; at: Date }[]>(
         `SELECT kind, reasons, at FROM case_event WHERE case_id = $1 ORDER BY at, id`,

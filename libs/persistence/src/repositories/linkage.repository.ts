@@ -379,9 +379,12 @@ export class LinkageRepository {
     );
     if (!person) return null;
     const records = await m.query<{ id: string; agency: string; externalId: string }[]>(
-      `SELECT r.source_record_id AS id, r.agency_id AS agency, s.external_id AS "externalId"
-       FROM linkage_record r JOIN source_record s ON s.id = r.source_record_id
-       WHERE r.person_id = $1 ORDER BY r.agency_id, s.external_id`,
+      // The person's index rows first, then their source records by primary key: under row-level
+      // security the planner misjudges the join and would scan every source record.
+      `WITH mine AS MATERIALIZED (SELECT source_record_id, agency_id FROM linkage_record WHERE person_id = $1)
+       SELECT r.source_record_id AS id, r.agency_id AS agency, s.external_id AS "externalId"
+       FROM source_record s JOIN mine r ON r.source_record_id = s.id
+       WHERE s.id = ANY(ARRAY(SELECT source_record_id FROM mine)) ORDER BY r.agency_id, s.external_id`,
       [person.id],
     );
     const links = await this.linksAmong(
