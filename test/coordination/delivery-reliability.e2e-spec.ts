@@ -200,5 +200,26 @@ describe('delivery reliability: exactly once in effect', () => {
     receiver.answer = () => ({ status: 204 });
     await receiver.until(40, 90_000);
     report('Redis lost its data', 40, receiver);
-  }, 150_000);
+    // The other timers (outbox sweep, agreement expiry, audit checkpoints, retention, offer expiry) come back too.
+    const check = new Redis(redis.url, { maxRetriesPerRequest: null });
+    try {
+      const timers = new Queue('timers', { connection: check, prefix: bullPrefix(prefix) });
+      const coordination = new Queue('coordination', { connection: check, prefix: bullPrefix(prefix) });
+      const present = async () =>
+        (
+          await Promise.all([
+            ...['outbox.sweep', 'agreements.expire', 'audit.checkpoint', 'records.retention'].map((id) =>
+              timers.getJobScheduler(id),
+            ),
+            coordination.getJobScheduler('offers.expire'),
+          ])
+        ).every(Boolean);
+      await until(present, 30_000);
+      expect(await present()).toBe(true);
+      await timers.close();
+      await coordination.close();
+    } finally {
+      check.disconnect();
+    }
+  }, 180_000);
 });

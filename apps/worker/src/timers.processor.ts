@@ -6,6 +6,7 @@ import { systemClock } from '@joinedup/core';
 import { AgreementExpiry } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { AuditCheckpointService } from './audit-checkpoint.service.js';
+import { keepSchedulers, SCHEDULER_CHECK_MS } from './kept-schedulers.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { RecordRetentionService } from './record-retention.service.js';
 import { WorkerQueues } from './worker-queues.service.js';
@@ -22,6 +23,7 @@ const RETENTION_EVERY_MS = 3_600_000;
 export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('timers');
   private worker?: Worker<JobPayloads[TimerName], string, TimerName>;
+  private stopKeeping?: () => void;
 
   constructor(
     @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
@@ -34,25 +36,16 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queues.queues.timers.upsertJobScheduler(
-      'outbox.sweep',
-      { every: 5000 },
-      { name: 'outbox.sweep', data: {} },
-    );
-    await this.queues.queues.timers.upsertJobScheduler(
-      'agreements.expire',
-      { every: EXPIRE_EVERY_MS },
-      { name: 'agreements.expire', data: {} },
-    );
-    await this.queues.queues.timers.upsertJobScheduler(
-      'audit.checkpoint',
-      { every: this.config.auditCheckpointEverySeconds * 1000 },
-      { name: 'audit.checkpoint', data: {} },
-    );
-    await this.queues.queues.timers.upsertJobScheduler(
-      'records.retention',
-      { every: RETENTION_EVERY_MS },
-      { name: 'records.retention', data: {} },
+    this.stopKeeping = await keepSchedulers(
+      this.queues.queues.timers,
+      [
+        { id: 'outbox.sweep', every: 5000 },
+        { id: 'agreements.expire', every: EXPIRE_EVERY_MS },
+        { id: 'audit.checkpoint', every: this.config.auditCheckpointEverySeconds * 1000 },
+        { id: 'records.retention', every: RETENTION_EVERY_MS },
+      ],
+      SCHEDULER_CHECK_MS,
+      this.logger,
     );
     const worker = new Worker(QUEUES.timers, (job: TimersJob) => this.process(job), {
       connection: this.redis,
@@ -84,6 +77,7 @@ export class TimersProcessor implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopKeeping?.();
     await this.worker?.close();
   }
 }

@@ -7,6 +7,7 @@ import { CoordinationService, loadCoordinationSettings } from '@joinedup/coordin
 import { LiveGovernance } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { GroupCommit } from '@joinedup/core';
+import { keepSchedulers, SCHEDULER_CHECK_MS } from '../kept-schedulers.js';
 import { WorkerQueues } from '../worker-queues.service.js';
 
 type CoordinationJobName = 'family.changed' | 'offer.deadline' | 'cases.regovern' | 'offers.expire';
@@ -30,6 +31,7 @@ export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicat
   private poll?: NodeJS.Timeout;
   private worker?: Worker<JobPayloads[CoordinationJobName], unknown, CoordinationJobName>;
   readonly service: CoordinationService;
+  private stopKeeping?: () => void;
   private readonly families: GroupCommit<JobPayloads['family.changed'], number>;
 
   constructor(
@@ -45,7 +47,12 @@ export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     const queue = this.queues.queues.coordination;
-    await queue.upsertJobScheduler('offers.expire', { every: EXPIRE_EVERY_MS }, { name: 'offers.expire', data: {} });
+    this.stopKeeping = await keepSchedulers(
+      queue,
+      [{ id: 'offers.expire', every: EXPIRE_EVERY_MS }],
+      SCHEDULER_CHECK_MS,
+      this.logger,
+    );
     this.worker = new Worker(QUEUES.coordination, (job: CoordinationJob) => this.process(job), {
       connection: this.redis,
       prefix: bullPrefix(this.config.redisPrefix),
@@ -89,6 +96,7 @@ export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationShutdown(): Promise<void> {
     if (this.poll) clearInterval(this.poll);
+    this.stopKeeping?.();
     await this.worker?.close();
   }
 }

@@ -7,6 +7,7 @@ import { NotificationGate, WebhookDelivery } from '@joinedup/coordination-servic
 import { LiveGovernance } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { WorkerMetrics } from '../metrics/worker-metrics.js';
+import { keepSchedulers } from '../kept-schedulers.js';
 import { WorkerQueues } from '../worker-queues.service.js';
 import { deliveryMetrics } from './delivery-metrics.js';
 
@@ -22,7 +23,7 @@ type DeliveryJob = Job<JobPayloads[DeliveryJobName], unknown, DeliveryJobName>;
 export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('delivery');
   private worker?: Worker<JobPayloads[DeliveryJobName], unknown, DeliveryJobName>;
-  private reassert?: NodeJS.Timeout;
+  private stopKeeping?: () => void;
   readonly delivery: WebhookDelivery;
   private readonly queue: WorkerQueues['queues']['delivery'];
 
@@ -57,14 +58,8 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     const every = this.config.deliverySweepSeconds * 1000;
-    const ensureSweep = () =>
-      this.queue.upsertJobScheduler('deliveries.sweep', { every }, { name: 'deliveries.sweep', data: {} });
-    await ensureSweep();
-    // The scheduler lives in Redis: a Redis that lost its data would lose the backstop with it. Re-assert it.
-    this.reassert = setInterval(() => {
-      ensureSweep().catch((error: Error) => this.logger.warn({ err: error.message }, 'could not re-assert the sweep'));
-    }, every);
-    this.reassert.unref();
+    // Checked every sweep period: the sweep is the backstop for deliveries whose jobs Redis lost.
+    this.stopKeeping = await keepSchedulers(this.queue, [{ id: 'deliveries.sweep', every }], every, this.logger);
     this.worker = new Worker(QUEUES.delivery, (job: DeliveryJob) => this.process(job), {
       connection: this.redis,
       prefix: bullPrefix(this.config.redisPrefix),
@@ -100,7 +95,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.reassert) clearInterval(this.reassert);
+    this.stopKeeping?.();
     await this.worker?.close();
   }
 }
