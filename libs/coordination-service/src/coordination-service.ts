@@ -76,39 +76,29 @@ export class CoordinationService {
 
   /** A family's members, involvement or governance changed: open, update or close its case. */
   async coordinateFamily(familyId: string, correlationId: string): Promise<CoordinationOutcome> {
-    const outcome = await withSystemScope(this.dataSource, async (m) => {
-      await this.store.lockFamily(m, familyId);
-      const work = await this.begin(m, familyId, 'system');
-      const current = await this.store.openCaseOf(m, familyId);
-      const result = await this.apply(work, current);
-      await this.finish(work, correlationId);
-      return { ...result, mergedInto: work.loaded.mergedInto };
-    });
-    // A merged family's case closed above; the family it joined is coordinated in its own right.
-    if (outcome.mergedInto) await this.coordinateFamily(outcome.mergedInto, correlationId);
-    return {
-      plan: outcome.plan,
-      notifications: outcome.notifications,
-      ...(outcome.caseId ? { caseId: outcome.caseId } : {}),
-    };
+    return (await this.coordinateFamilies([{ familyId, correlationId }])).get(familyId)!;
   }
 
   /**
-   * Several families in one transaction (the worker groups what arrived while the last group ran): the
-   * same work as coordinateFamily for each, one commit for all. Every family's lock is taken first, in
-   * id order, so a group never holds the audit chain while waiting for a family another change holds.
+   * Several families in one transaction (the worker groups what arrived while the last group ran), one
+   * commit for all. Every family's lock is taken first, in id order, so a group never holds the audit
+   * chain while waiting for a family another change holds. Returns each family's outcome.
    */
-  async coordinateFamilies(changes: readonly { familyId: string; correlationId: string }[]): Promise<number> {
+  async coordinateFamilies(
+    changes: readonly { familyId: string; correlationId: string }[],
+  ): Promise<Map<string, CoordinationOutcome>> {
     const correlationOf = new Map<string, string>();
     for (const c of changes) if (!correlationOf.has(c.familyId)) correlationOf.set(c.familyId, c.correlationId);
     const families = [...correlationOf.keys()].sort();
+    const outcomes = new Map<string, CoordinationOutcome>();
     const merged = await withSystemScope(this.dataSource, async (m) => {
       for (const familyId of families) await this.store.lockFamily(m, familyId);
       const next: { familyId: string; correlationId: string }[] = [];
       const audits: AuditEventInput[] = [];
       for (const familyId of families) {
         const work = await this.begin(m, familyId, 'system');
-        await this.apply(work, await this.store.openCaseOf(m, familyId));
+        const { plan, notifications, caseId } = await this.apply(work, await this.store.openCaseOf(m, familyId));
+        outcomes.set(familyId, { plan, notifications, ...(caseId ? { caseId } : {}) });
         await this.finish(work, correlationOf.get(familyId)!, false);
         audits.push(...work.audits);
         if (work.loaded.mergedInto)
@@ -117,8 +107,9 @@ export class CoordinationService {
       await this.audit.appendMany(m, audits);
       return next;
     });
-    for (const { familyId, correlationId } of merged) await this.coordinateFamily(familyId, correlationId);
-    return families.length;
+    // A merged family's case closed above; the family it joined is coordinated in its own right.
+    if (merged.length > 0) await this.coordinateFamilies(merged);
+    return outcomes;
   }
 
   /** Accept or decline an offer. Two answers racing for one offer: the second gets CONFLICT. */

@@ -18,18 +18,15 @@ import {
 import {
   GovernanceDecisionRepository,
   type IndexedRecord,
+  type IndexRow,
   LinkageRepository,
   type StoredLink,
   withSystemScope,
 } from '@joinedup/persistence';
 
 /** A record's index row as written, with each blocking key's cap for finding candidates. */
-interface Indexed {
-  sourceRecordId: string;
-  agencyId: string;
+interface Indexed extends IndexRow {
   features: Prepared;
-  blockingKeys: string[];
-  familyKeys: string[];
   keyed: { key: string; limit: number }[];
 }
 

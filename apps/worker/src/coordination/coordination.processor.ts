@@ -42,7 +42,7 @@ export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicat
     private readonly queues: WorkerQueues,
   ) {
     this.service = new CoordinationService(dataSource, governance, loadCoordinationSettings());
-    this.families = new GroupCommit((group) => this.service.coordinateFamilies(group), CONCURRENCY);
+    this.families = new GroupCommit(async (group) => (await this.service.coordinateFamilies(group)).size, CONCURRENCY);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -44,20 +44,10 @@ export class LinkageRepository {
    * Index rows of a group of changed records in one statement, block sizes kept in step: each key counts
    * its records, so a record's old keys count one less and its new keys one more (netted per key).
    */
-  async upsertGroup(
-    m: EntityManager,
-    rows: readonly {
-      sourceRecordId: string;
-      agencyId: string;
-      features: unknown;
-      blockingKeys: string[];
-      familyKeys: string[];
-    }[],
-  ): Promise<void> {
+  async upsertGroup(m: EntityManager, rows: readonly IndexRow[]): Promise<void> {
     if (rows.length === 0) return;
     await m.query(
-      `WITH input AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, agency text, features jsonb, keys jsonb, family jsonb)),
+      `WITH input AS (${INDEX_INPUT}),
        delta AS (
          SELECT k, sum(d)::int AS d FROM (
            SELECT unnest(lr.blocking_keys) AS k, -1 AS d FROM linkage_record lr JOIN input i ON i.id = lr.source_record_id
@@ -66,57 +56,15 @@ export class LinkageRepository {
        counted AS (
          INSERT INTO linkage_block (key, size) SELECT k, d FROM delta
          ON CONFLICT (key) DO UPDATE SET size = linkage_block.size + EXCLUDED.size)
-       INSERT INTO linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys)
-       SELECT i.id, i.agency, i.features, ARRAY(SELECT jsonb_array_elements_text(i.keys)),
-              ARRAY(SELECT jsonb_array_elements_text(i.family))
-       FROM input i
-       ON CONFLICT (source_record_id) DO UPDATE SET features = EXCLUDED.features,
-         blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()`,
-      [
-        JSON.stringify(
-          rows.map((r) => ({
-            id: r.sourceRecordId,
-            agency: r.agencyId,
-            features: r.features,
-            keys: r.blockingKeys,
-            family: r.familyKeys,
-          })),
-        ),
-      ],
+       ${UPSERT_INDEX_FROM_INPUT}`,
+      [indexRowsJson(rows)],
     );
   }
 
-  /** Many index rows in one statement (batch re-link). Keys travel as JSON: arrays of arrays are ragged. */
-  async upsertMany(
-    m: EntityManager,
-    rows: readonly {
-      sourceRecordId: string;
-      agencyId: string;
-      features: unknown;
-      blockingKeys: string[];
-      familyKeys: string[];
-    }[],
-  ): Promise<void> {
+  /** Many index rows in one statement (batch re-link, which recounts every block afterwards). */
+  async upsertMany(m: EntityManager, rows: readonly IndexRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await m.query(
-      `INSERT INTO linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys)
-       SELECT r.id, r.agency, r.features, ARRAY(SELECT jsonb_array_elements_text(r.keys)),
-              ARRAY(SELECT jsonb_array_elements_text(r.family))
-       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, agency text, features jsonb, keys jsonb, family jsonb)
-       ON CONFLICT (source_record_id) DO UPDATE SET features = EXCLUDED.features,
-         blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()`,
-      [
-        JSON.stringify(
-          rows.map((r) => ({
-            id: r.sourceRecordId,
-            agency: r.agencyId,
-            features: r.features,
-            keys: r.blockingKeys,
-            family: r.familyKeys,
-          })),
-        ),
-      ],
-    );
+    await m.query(`WITH input AS (${INDEX_INPUT}) ${UPSERT_INDEX_FROM_INPUT}`, [indexRowsJson(rows)]);
   }
 
   async remove(m: EntityManager, id: string): Promise<void> {
@@ -442,4 +390,34 @@ export class LinkageRepository {
       [after, limit],
     );
   }
+}
+
+/** One record's row in the blocking index. */
+export interface IndexRow {
+  sourceRecordId: string;
+  agencyId: string;
+  features: unknown;
+  blockingKeys: string[];
+  familyKeys: string[];
+}
+
+/** Index rows travel as one JSON parameter: arrays of key arrays are ragged, which Postgres arrays are not. */
+const INDEX_INPUT = `SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, agency text, features jsonb, keys jsonb, family jsonb)`;
+const UPSERT_INDEX_FROM_INPUT = `INSERT INTO linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys)
+  SELECT i.id, i.agency, i.features, ARRAY(SELECT jsonb_array_elements_text(i.keys)),
+         ARRAY(SELECT jsonb_array_elements_text(i.family))
+  FROM input i
+  ON CONFLICT (source_record_id) DO UPDATE SET features = EXCLUDED.features,
+    blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()`;
+
+function indexRowsJson(rows: readonly IndexRow[]): string {
+  return JSON.stringify(
+    rows.map((r) => ({
+      id: r.sourceRecordId,
+      agency: r.agencyId,
+      features: r.features,
+      keys: r.blockingKeys,
+      family: r.familyKeys,
+    })),
+  );
 }
