@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { createWorker } from '../../apps/worker/src/bootstrap.js';
 import { createTestDatabase, registerAgencyClient, testConfig, type TestDatabase } from '@joinedup/testing';
+import type { RunView } from '@joinedup/linkage-service';
 import { jsonClient, staffMember, type Json } from '../support/http.js';
 import { startApi, type RunningApi } from '../support/start-api.js';
 
@@ -195,20 +196,60 @@ describe('linkage end to end: one family from two agencies', () => {
     expect(JSON.stringify(mother.body)).not.toMatch(/Amelia|Okafor|1988/);
   });
 
-  it('a dry-run re-link changes nothing, and a re-link with the published model gives the same answer', async () => {
+  /** Follows a batch re-link run (the worker scores its partitions, then merges) until it is done. */
+  async function finished(runId: string): Promise<RunView> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const run = await call(igCsc, 'GET', `/v1/admin/linkage/runs/${runId}`);
+      expect(run.status).toBe(200);
+      const view = run.body as unknown as RunView;
+      if (view.status === 'done' || view.status === 'failed' || Date.now() > deadline) return view;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('a proposed model is measured by a dry run that changes nothing; a re-link with the published model gives the same answer; publishing applies the proposal', async () => {
     const before = await exported();
-    const preview = await call(igCsc, 'POST', '/v1/admin/linkage/relink', { dryRun: true, link: 0.95, review: 0.6 });
-    expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ applied: false, records: 4, modelVersion: expect.stringContaining('+t0.95') });
+    const proposed = await call(igCsc, 'POST', '/v1/admin/linkage/models', {
+      link: 0.95,
+      review: 0.6,
+      reason: 'stricter after the spring audit',
+    });
+    expect(proposed.status).toBe(201);
+    expect(proposed.body).toMatchObject({ status: 'proposed', thresholds: { link: 0.95, review: 0.6 } });
+    const version = proposed.body.version as string;
+    const preview = await finished((proposed.body.preview as { id: string }).id);
+    expect(preview).toMatchObject({
+      status: 'done',
+      dryRun: true,
+      diff: { applied: false, records: 4, modelVersion: version },
+    });
     expect(await exported()).toEqual(before);
-    const same = await call(igCsc, 'POST', '/v1/admin/linkage/relink', { dryRun: false });
-    expect(same.body).toMatchObject({
+
+    const queued = await call(igCsc, 'POST', '/v1/admin/linkage/relink', { dryRun: false, partitions: 3 });
+    expect(queued.status).toBe(202);
+    const same = await finished(queued.body.id as string);
+    expect(same.diff).toMatchObject({
       applied: true,
       linksFormed: 0,
       linksBroken: 0,
       personsMerged: 0,
       personsSplit: 0,
     });
+    expect(same.scored.map((s) => s.partition)).toEqual([0, 1, 2]);
     expect(await exported()).toEqual(before);
+
+    const publish = await call(igCsc, 'POST', `/v1/admin/linkage/models/${encodeURIComponent(version)}/publish`);
+    expect(publish.status).toBe(202);
+    expect((await finished(publish.body.id as string)).diff).toMatchObject({ ...preview.diff!, applied: true });
+    const models = await call(igCsc, 'GET', '/v1/admin/linkage/models');
+    expect(models.body.published).toBe(version);
+    expect((models.body.versions as Json[])[0]).toMatchObject({
+      version,
+      status: 'published',
+      publishRunId: publish.body.id,
+    });
+    const again = await call(igCsc, 'POST', `/v1/admin/linkage/models/${encodeURIComponent(version)}/publish`);
+    expect(again.status).toBe(409);
   });
 });

@@ -11,6 +11,7 @@ import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { CoordinationProcessor } from './coordination/coordination.processor.js';
 import { AuditCheckpointService } from './audit-checkpoint.service.js';
 import { WorkerHealthController } from './health.controller.js';
+import { LinkageBatchProcessor } from './linkage/linkage-batch.processor.js';
 import { LinkageProcessor } from './linkage/linkage.processor.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { RecordRetentionService } from './record-retention.service.js';
@@ -40,6 +41,7 @@ export class WorkerModule {
         RecordRetentionService,
         TimersProcessor,
         LinkageProcessor,
+        LinkageBatchProcessor,
         CoordinationProcessor,
         WorkerMetrics,
         DeliveryProcessor,

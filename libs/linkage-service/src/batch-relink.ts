@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '@joinedup/core';
 import {
   assignStableIds,
   blockingKey,
+  candidatePairs,
+  clusterPersons,
+  type ExplainedPair,
+  explainedPairs,
   familyKeys,
-  fromCanonical,
-  linkRecords,
-  pairLevels,
-  scoreLevels,
+  type Prepared,
   type TrainedModel,
 } from '@joinedup/linkage';
 import { type StoredLink, withSystemScope } from '@joinedup/persistence';
-import type { LinkageService } from './linkage-service.js';
+import { LinkageService } from './linkage-service.js';
 
 /** What a re-link changes, before or after it is applied: counts and ids, nothing personal. */
 export interface RelinkDiff {
@@ -34,14 +35,49 @@ class DryRun extends Error {
   }
 }
 
-interface SourceRow {
+export interface SourceRow {
   id: string;
   agency_id: string;
   record: CanonicalRecord;
   invalid_fields: string[];
 }
 
+/** A batch's scored pairs (by position in the live records, ordered by id) and how many were compared. */
+export interface BatchEvidence {
+  candidatePairs: number;
+  pairs: ExplainedPair[];
+}
+
+/** Where a batch's scored pairs come from: scored here (`scoreHere`), or by a run's partitions (RelinkRuns). */
+export type EvidenceSource = (
+  rows: readonly SourceRow[],
+  prepared: readonly Prepared[],
+  model: TrainedModel,
+  progress: (stage: string) => void,
+) => Promise<BatchEvidence>;
+
+/** Every candidate pair compared in this process. */
+export const scoreHere: EvidenceSource = async (_rows, prepared, model, progress) => {
+  progress('blocking');
+  const { pairs } = candidatePairs(prepared, model.blocking, model.maxBlockSize);
+  progress(`${pairs.length} candidate pairs; comparing`);
+  return { candidatePairs: pairs.length, pairs: explainedPairs(prepared, pairs, model) };
+};
+
+export const LIVE_RECORDS_SQL = `SELECT id, agency_id, record, invalid_fields FROM source_record WHERE status = 'active'`;
+
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+
+export interface RelinkOptions {
+  /** Defaults to the published model. */
+  model?: TrainedModel;
+  dryRun?: boolean;
+  onProgress?: (stage: string) => void;
+  /** Defaults to `scoreHere`. */
+  evidence?: EvidenceSource;
+  /** Runs in the re-link's transaction once it is applied, before the commit (e.g. publishing its model). */
+  beforeCommit?: (m: EntityManager, diff: RelinkDiff) => Promise<void>;
+}
 
 /**
  * Re-links everything from scratch with one model: the same clustering and governance gate as the
@@ -52,32 +88,23 @@ const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 export async function relinkAll(
   dataSource: DataSource,
   service: LinkageService,
-  options: { model?: TrainedModel; dryRun?: boolean; onProgress?: (stage: string) => void } = {},
+  options: RelinkOptions = {},
 ): Promise<RelinkDiff> {
-  const model = options.model ?? service.model;
   const progress = options.onProgress ?? (() => undefined);
+  const evidence = options.evidence ?? scoreHere;
   try {
     return await withSystemScope(dataSource, async (m) => {
       await service.repo.lock(m);
-      const rows = await m.query<SourceRow[]>(
-        `SELECT id, agency_id, record, invalid_fields FROM source_record WHERE status = 'active' ORDER BY id`,
-      );
+      const model = options.model ?? (await service.refreshModel(m));
+      const rows = await m.query<SourceRow[]>(`${LIVE_RECORDS_SQL} ORDER BY id`);
       progress(`${rows.length} live records`);
-      const records = rows.map((r) => fromCanonical(r.agency_id, r.record, r.invalid_fields));
+      const prepared = rows.map((r) => LinkageService.prepare(r));
       const position = new Map(rows.map((r, i) => [r.id, i]));
       const human = (await service.repo.allDecisions(m))
         .filter((d) => position.has(d.a) && position.has(d.b))
         .map((d) => ({ a: position.get(d.a)!, b: position.get(d.b)!, decision: d.decision }));
-      const engine = service.gate;
-      const result = linkRecords(records, model, {
-        trained: model,
-        termFrequencies: false,
-        decisions: human,
-        allowPair: (a, b) =>
-          rows[a]!.agency_id === rows[b]!.agency_id ||
-          engine(rows[a]!.agency_id, rows[b]!.agency_id, [records[a]!.id, records[b]!.id]),
-        onProgress: progress,
-      });
+      const scoredPairs = await evidence(rows, prepared, model, progress);
+      const scored = scoredPairs.pairs;
 
       // Links: the scored pairs at or above review, explained, with the governance answer recorded.
       const oldLinks = new Set(
@@ -89,39 +116,39 @@ export async function relinkAll(
         ).map((l) => pairKey(l.a, l.b)),
       );
       await m.query(`DELETE FROM linkage_link`);
-      progress(`governance gate for ${result.scored.length} scored pairs`);
-      const links: StoredLink[] = [];
-      const scored = result.scored;
+      progress(`governance gate for ${scored.length} scored pairs`);
       const cross = scored.filter((s) => rows[s.a]!.agency_id !== rows[s.b]!.agency_id);
       const gate = await service.identityMatchingMany(
         m,
         cross.map((s) => ({
           x: rows[s.a]!.agency_id,
           y: rows[s.b]!.agency_id,
-          subject: [records[s.a]!.id, records[s.b]!.id],
+          subject: [prepared[s.a]!.id, prepared[s.b]!.id],
         })),
       );
-      const allowedPair = new Map(cross.map((s, i) => [`${s.a}|${s.b}`, gate[i]!]));
-      for (const s of scored) {
+      const denied = new Set(cross.filter((_, i) => !gate[i]).map((s) => `${s.a}|${s.b}`));
+      const links: StoredLink[] = scored.map((s) => {
         const [x, y] = [rows[s.a]!, rows[s.b]!];
-        const score = scoreLevels(
-          result.prepared[s.a]!,
-          pairLevels(result.prepared[s.a]!, result.prepared[s.b]!, model.comparisons),
-          model,
-        );
         const governance =
-          x.agency_id === y.agency_id ? 'same-agency' : allowedPair.get(`${s.a}|${s.b}`) ? 'allowed' : 'denied';
+          x.agency_id === y.agency_id ? 'same-agency' : denied.has(`${s.a}|${s.b}`) ? 'denied' : 'allowed';
         const [a, b] = x.id < y.id ? [x.id, y.id] : [y.id, x.id];
-        links.push({
+        return {
           a,
           b,
-          probability: score.probability,
-          decision: score.probability >= model.thresholds.link ? 'link' : 'review',
+          probability: s.probability,
+          decision: s.probability >= model.thresholds.link ? 'link' : 'review',
           governance,
-          comparisons: score.comparisons.map((c) => ({ ...c })),
+          comparisons: s.comparisons.map((c) => ({ ...c })),
           modelVersion: model.version,
-        });
-      }
+        };
+      });
+      progress('clustering');
+      const personOf = clusterPersons(
+        rows.length,
+        scored.filter((s) => !denied.has(`${s.a}|${s.b}`)),
+        model.thresholds,
+        human,
+      );
       // The gate refused pairs before clustering; keep them stored (denied) so reviewers see why.
       const newLinks = new Set(
         links
@@ -138,13 +165,13 @@ export async function relinkAll(
         await service.repo.upsertMany(
           m,
           slice.map((row, j) => {
-            const prepared = result.prepared[start + j]!;
+            const features = prepared[start + j]!;
             return {
               sourceRecordId: row.id,
               agencyId: row.agency_id,
-              features: prepared,
-              blockingKeys: model.blocking.map((rule) => blockingKey(rule, prepared)).filter(Boolean),
-              familyKeys: familyKeys(prepared),
+              features,
+              blockingKeys: model.blocking.map((rule) => blockingKey(rule, features)).filter(Boolean),
+              familyKeys: familyKeys(features),
             };
           }),
         );
@@ -170,7 +197,7 @@ export async function relinkAll(
       progress('persons: stable ids');
       // Persons: stable ids against what each record belonged to before.
       const clusters: string[][] = [];
-      result.personOf.forEach((c, i) => (clusters[c] ??= []).push(rows[i]!.id));
+      personOf.forEach((c, i) => (clusters[c] ??= []).push(rows[i]!.id));
       const before = await m.query<{ id: string; person: string | null; family: string | null }[]>(
         `SELECT r.source_record_id AS id, r.person_id AS person, p.family_id AS family
          FROM linkage_record r LEFT JOIN linked_person p ON p.id = r.person_id`,
@@ -198,7 +225,7 @@ export async function relinkAll(
       rows.forEach((row, i) => {
         const person = assignments.get(row.id)!;
         const keys = keysOf.get(person) ?? [];
-        for (const key of familyKeys(result.prepared[i]!)) if (!keys.includes(key)) keys.push(key);
+        for (const key of familyKeys(prepared[i]!)) if (!keys.includes(key)) keys.push(key);
         keysOf.set(person, keys);
       });
       const families = await service.refamily(m, [...keysOf.keys()], keysOf);
@@ -213,7 +240,7 @@ export async function relinkAll(
       const diff: RelinkDiff = {
         modelVersion: model.version,
         records: rows.length,
-        candidatePairs: result.candidatePairs,
+        candidatePairs: scoredPairs.candidatePairs,
         linksFormed: [...newLinks].filter((k) => !oldLinks.has(k)).length,
         linksBroken: [...oldLinks].filter((k) => !newLinks.has(k)).length,
         personsMerged: answer.merges.reduce((s, x) => s + x.from.length, 0),
@@ -223,6 +250,7 @@ export async function relinkAll(
         applied: !options.dryRun,
       };
       if (options.dryRun) throw new DryRun(diff);
+      await options.beforeCommit?.(m, diff);
       await service.repo.announceFamilies(
         m,
         changed.filter((f) => families.includes(f)),

@@ -23,6 +23,7 @@ import {
   type StoredLink,
   withSystemScope,
 } from '@joinedup/persistence';
+import { ModelVersions } from './model-versions.js';
 
 /** A record's index row as written, with each blocking key's cap for finding candidates. */
 interface Indexed extends IndexRow {
@@ -64,14 +65,41 @@ export class LinkageService {
   readonly repo = new LinkageRepository();
   private readonly decisions: GovernanceDecisionRepository;
   private readonly audit = new AuditWriter();
+  readonly versions: ModelVersions;
+  private current: TrainedModel;
 
+  /** `fileModel` applies until a model version is published (see ModelVersions). */
   constructor(
     private readonly dataSource: DataSource,
-    readonly model: TrainedModel,
+    fileModel: TrainedModel,
     private readonly governance: Pick<LiveGovernance, 'engine'>,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.decisions = new GovernanceDecisionRepository(dataSource);
+    this.versions = new ModelVersions(fileModel);
+    this.current = fileModel;
+  }
+
+  /** The model the last linkage transaction used: the published version when it took the lock. */
+  get model(): TrainedModel {
+    return this.current;
+  }
+
+  /**
+   * The linkage lock, then the published model: a batch that publishes a version does so under the same
+   * lock, so no change is scored with a model that a committed re-link has replaced.
+   */
+  private async lock(m: EntityManager): Promise<void> {
+    await this.repo.lock(m);
+    await this.refreshModel(m);
+  }
+
+  /** Reads the published version (one indexed row) and loads its model only when it changed. */
+  async refreshModel(db: Pick<EntityManager, 'query'> = this.dataSource.manager): Promise<TrainedModel> {
+    const version = await this.versions.publishedVersion(db);
+    const wanted = version ?? this.versions.fileVersion;
+    if (wanted !== this.current.version) this.current = await this.versions.model(db, version);
+    return this.current;
   }
 
   /** Prepared features of one source record; its id is the agency's reference (`agency/externalId`). */
@@ -96,7 +124,7 @@ export class LinkageService {
     const ids = [...correlationOf.keys()];
     if (ids.length === 0) return { persons: [], families: [], merged: 0, split: 0 };
     return withSystemScope(this.dataSource, async (m) => {
-      await this.repo.lock(m);
+      await this.lock(m);
       const sources = new Map(
         (
           await m.query<SourceRow[]>(
@@ -191,7 +219,7 @@ export class LinkageService {
   ): Promise<RelinkOutcome> {
     const [a, b] = pair.a < pair.b ? [pair.a, pair.b] : [pair.b, pair.a];
     return withSystemScope(this.dataSource, async (m) => {
-      await this.repo.lock(m);
+      await this.lock(m);
       const indexed = await this.repo.indexed(m, [a, b]);
       if (indexed.length !== 2) throw new BrokerError('NOT_FOUND', 'both records must be live and linked');
       await m.query(`INSERT INTO linkage_decision (a, b, decision, decided_by, reason) VALUES ($1, $2, $3, $4, $5)`, [
@@ -300,7 +328,7 @@ export class LinkageService {
    */
   async regovern(correlationId: string): Promise<RelinkOutcome & { flipped: number }> {
     return withSystemScope(this.dataSource, async (m) => {
-      await this.repo.lock(m);
+      await this.lock(m);
       const links = await m.query<
         { a: string; b: string; governance: string; agencyA: string; agencyB: string; refA: string; refB: string }[]
       >(

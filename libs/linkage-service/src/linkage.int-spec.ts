@@ -7,6 +7,7 @@ import { generatePlace, NORTHMOOR_AGENCIES } from '@joinedup/place';
 import { createTestDatabase, identityMatchingAgreement, type TestDatabase } from '@joinedup/testing';
 import { relinkAll } from './batch-relink.js';
 import { LinkageService } from './linkage-service.js';
+import { RelinkRuns } from './relink-runs.js';
 import { loadTrainedModel } from './trained-model.js';
 
 const at = new Date('2026-11-24T12:00:00Z');
@@ -211,4 +212,96 @@ describe('linkage in the service', () => {
     const after = await dataSource.query(`SELECT count(*)::int AS n FROM audit_event`);
     expect(after[0].n).toBeGreaterThan(before[0].n);
   }, 120_000);
+
+  it('a batch split into partitions scored by different workers gives the answer of one process', async () => {
+    const local = await relinkAll(dataSource, service);
+    const before = await partition(dataSource);
+    const [one, two] = [
+      new RelinkRuns(dataSource, service, 'worker-1'),
+      new RelinkRuns(dataSource, service, 'worker-2'),
+    ];
+    const runId = await one.create({ dryRun: false, partitions: 5, requestedBy: 'test' });
+    for (let p = 0; p < 5; p += 1) await (p % 2 === 0 ? one : two).scorePartition(runId, p);
+    await expect(one.scorePartition(runId, 5)).rejects.toThrow(/not a partition/);
+    const diff = await two.merge(runId);
+    expect(diff).toMatchObject({
+      records: local.records,
+      candidatePairs: local.candidatePairs,
+      linksFormed: 0,
+      linksBroken: 0,
+      personsMerged: 0,
+      personsSplit: 0,
+      personsCreated: 0,
+      familiesChanged: 0,
+      applied: true,
+    });
+    expect(await partition(dataSource)).toEqual(before);
+    const view = await one.view(runId);
+    expect(view.status).toBe('done');
+    expect(new Set(view.scored.map((s) => s.worker))).toEqual(new Set(['worker-1', 'worker-2']));
+    expect(view.scored.reduce((sum, s) => sum + s.candidatePairs, 0)).toBe(local.candidatePairs);
+    const staged = await dataSource.query(`SELECT count(*)::int AS n FROM linkage_run_pair`);
+    expect(staged[0].n).toBe(0);
+  }, 180_000);
+
+  it('a proposed model is measured by a dry run, and once published incremental linkage scores with it', async () => {
+    const runs = new RelinkRuns(dataSource, service, 'worker-1');
+    const { version } = await service.versions.propose(dataSource.manager, {
+      link: 0.5,
+      review: 0.2,
+      reason: 'test',
+      by: 'ig-1',
+    });
+    expect(version).toMatchObject({
+      status: 'proposed',
+      basedOn: model.version,
+      thresholds: { link: 0.5, review: 0.2 },
+    });
+    const before = await partition(dataSource);
+    const preview = await runs.create({
+      modelVersion: version.version,
+      dryRun: true,
+      partitions: 2,
+      requestedBy: 'ig-1',
+    });
+    for (const p of [0, 1]) await runs.scorePartition(preview, p);
+    const measured = await runs.merge(preview);
+    expect(measured).toMatchObject({ applied: false, modelVersion: version.version });
+    expect(
+      measured.linksFormed + measured.linksBroken + measured.personsMerged + measured.personsSplit,
+    ).toBeGreaterThan(0);
+    expect(await partition(dataSource)).toEqual(before);
+    expect(await service.versions.publishedVersion(dataSource.manager)).toBeNull();
+
+    const publish = await runs.create({
+      modelVersion: version.version,
+      dryRun: false,
+      partitions: 2,
+      requestedBy: 'ig-1',
+    });
+    for (const p of [0, 1]) await runs.scorePartition(publish, p);
+    const applied = await runs.merge(publish);
+    expect(applied).toMatchObject({
+      applied: true,
+      linksFormed: measured.linksFormed,
+      linksBroken: measured.linksBroken,
+    });
+    expect(await service.versions.find(dataSource.manager, version.version)).toMatchObject({
+      status: 'published',
+      publishRunId: publish,
+      publishedBy: 'ig-1',
+    });
+    // The next change is scored with the published version.
+    await service.relinkRecord(place.ids[0]!, 'test');
+    expect(service.model.version).toBe(version.version);
+    const versions = await dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+      return m.query<{ v: string }[]>(`SELECT DISTINCT model_version AS v FROM linkage_link`);
+    });
+    expect(versions.map((r) => r.v)).toEqual([version.version]);
+    const audited = await dataSource.query(
+      `SELECT details FROM audit_event WHERE type = 'linkage.relinked' ORDER BY seq`,
+    );
+    expect(audited.at(-1).details).toMatchObject({ runId: publish, published: true, requestedBy: 'ig-1' });
+  }, 180_000);
 });

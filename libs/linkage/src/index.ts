@@ -13,3 +13,5 @@ export * from './training.js';
 export * from './pair-levels.js';
 export * from './parallel-levels.js';
 export * from './stable-ids.js';
+export * from './partition-pairs.js';
+export * from './explained-pairs.js';

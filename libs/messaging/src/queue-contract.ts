@@ -7,6 +7,8 @@
  */
 export const QUEUES = {
   linkage: 'linkage',
+  /** Batch re-links: one job per partition and a merge after them (one at a time per worker process). */
+  linkageBatch: 'linkage-batch',
   timers: 'timers',
   coordination: 'coordination',
   delivery: 'delivery',
@@ -23,8 +25,10 @@ export interface JobPayloads {
   'record.changed': Correlated & { agencyId: string; recordId: string };
   /** Agreements or consent changed: re-ask the gate for cross-agency links, undo or form them. */
   'linkage.regovern': Correlated;
-  /** An admin asked for a full re-link (dry run: report the diff, change nothing). */
-  'linkage.relink-all': Correlated & { dryRun: boolean };
+  /** Score one partition of a batch re-link's blocks (linkage_run says what to do). */
+  'linkage.relink-partition': Correlated & { runId: string; partition: number };
+  /** Every partition of a batch re-link is scored: cluster, govern and write (or only diff, for a dry run). */
+  'linkage.relink-merge': Correlated & { runId: string };
   /** A family's members, involvement or governance may have changed: open, update or close its case. */
   'family.changed': Correlated & { familyId: string };
   /** An offer's deadline: expire it if still unanswered and offer the case to the next candidate. */
@@ -52,7 +56,8 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   'record.changed': QUEUES.linkage,
-  'linkage.relink-all': QUEUES.linkage,
+  'linkage.relink-partition': QUEUES.linkageBatch,
+  'linkage.relink-merge': QUEUES.linkageBatch,
   'linkage.regovern': QUEUES.linkage,
   'family.changed': QUEUES.coordination,
   'offer.deadline': QUEUES.coordination,

@@ -1,17 +1,15 @@
-import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { LinkageService, relinkAll } from '@joinedup/linkage-service';
 import { LinkageRepository, withSystemScope } from '@joinedup/persistence';
 import { auditActorOf, AuditTrail } from '../audit/audit-trail.service.js';
 import { CurrentPrincipal, RequireRoles } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { RelinkDto } from './linkage.dto.js';
 
 const EXPORT_PAGE = 5000;
 
-/** Whole-population linkage: the export and batch re-links (with a dry run to review a model change). */
+/** The whole population's linkage, one line per live record (batch re-links: LinkageRunsController). */
 @ApiTags('linkage: admin')
 @ApiBearerAuth()
 @RequireRoles('ig-officer', 'platform-admin')
@@ -21,7 +19,6 @@ export class LinkageAdminController {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly linkage: LinkageService,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -43,26 +40,5 @@ export class LinkageAdminController {
       after = page.at(-1)!.id;
     }
     response.end();
-  }
-
-  @Post('relink')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Re-link everything from scratch; by default a dry run that reports the diff (links, persons, families)',
-  })
-  async relink(@CurrentPrincipal() p: Principal, @Body() dto: RelinkDto) {
-    const base = this.linkage.model;
-    const thresholds = { link: dto.link ?? base.thresholds.link, review: dto.review ?? base.thresholds.review };
-    const changed = thresholds.link !== base.thresholds.link || thresholds.review !== base.thresholds.review;
-    const model = changed
-      ? { ...base, version: `${base.version}+t${thresholds.link}/${thresholds.review}`, thresholds }
-      : base;
-    const diff = await relinkAll(this.dataSource, this.linkage, { model, dryRun: dto.dryRun ?? true });
-    await this.audit.record({
-      type: 'linkage.relinked',
-      actor: auditActorOf(p),
-      details: { ...diff },
-    });
-    return diff;
   }
 }

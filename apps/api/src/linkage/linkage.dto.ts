@@ -52,17 +52,35 @@ export class RelinkDto {
   @IsBoolean()
   dryRun?: boolean;
 
-  @ApiPropertyOptional({ description: 'Try other thresholds (match probabilities)' })
+  @ApiPropertyOptional({
+    description: 'How many jobs the blocks are split into (worker processes take them in parallel)',
+    default: 4,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  partitions?: number;
+}
+
+export class ProposeModelDto {
+  @ApiPropertyOptional({ description: 'Match probability at or above which a pair links (default: the published one)' })
   @IsOptional()
   @Type(() => Number)
   @Min(0.01)
   @Max(0.999999)
   link?: number;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Match probability at or above which a pair goes to review' })
   @IsOptional()
   @Type(() => Number)
   @Min(0.01)
   @Max(0.999999)
   review?: number;
+
+  @ApiProperty({ description: 'Why this version (no personal data)' })
+  @IsString()
+  @MaxLength(500)
+  reason!: string;
 }

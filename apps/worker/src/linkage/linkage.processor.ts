@@ -5,11 +5,11 @@ import { DataSource } from 'typeorm';
 import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { LiveGovernance } from '@joinedup/enforcement';
 import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
-import { LinkageService, loadTrainedModel, relinkAll, type RelinkOutcome } from '@joinedup/linkage-service';
+import { LinkageService, loadTrainedModel, type RelinkOutcome } from '@joinedup/linkage-service';
 import { GroupCommit } from '@joinedup/core';
 import { WorkerQueues } from '../worker-queues.service.js';
 
-type LinkageJobName = 'record.changed' | 'linkage.relink-all' | 'linkage.regovern';
+type LinkageJobName = 'record.changed' | 'linkage.regovern';
 /** How often this process looks for a new governance engine (agreements or consent changed). */
 const GOVERNANCE_POLL_MS = 500;
 /** Time alone changes answers too (agreements and consent expire): re-ask at least this often. */
@@ -20,7 +20,7 @@ type LinkageJob = Job<JobPayloads[LinkageJobName], unknown, LinkageJobName>;
 const CONCURRENCY = 64;
 
 /**
- * Links what agencies send and runs batch re-links when an admin asks. Record changes are group-committed:
+ * Links what agencies send (batch re-links run in LinkageBatchProcessor). Record changes are group-committed:
  * linkage holds one lock (components are re-clustered under it), so instead of one transaction per
  * change, the changes that arrive while a group is linked go together in the next one.
  */
@@ -40,11 +40,8 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
     private readonly queues: WorkerQueues,
   ) {
     this.service = new LinkageService(dataSource, loadTrainedModel(), governance);
-    this.dataSource = dataSource;
     this.changes = new GroupCommit((group) => this.service.relinkRecords(group), CONCURRENCY);
   }
-
-  private readonly dataSource: DataSource;
 
   onApplicationBootstrap(): void {
     const worker = new Worker(QUEUES.linkage, (job: LinkageJob) => this.process(job), {
@@ -86,12 +83,6 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
         if (outcome.flipped > 0)
           this.logger.log({ flipped: outcome.flipped, families: outcome.families.length }, 'links re-governed');
         return { flipped: outcome.flipped };
-      }
-      case 'linkage.relink-all': {
-        const data = job.data as JobPayloads['linkage.relink-all'];
-        const diff = await relinkAll(this.dataSource, this.service, { dryRun: data.dryRun });
-        this.logger.log({ ...diff }, 'batch re-link');
-        return diff;
       }
     }
   }

@@ -15,6 +15,10 @@ import { LinkageChangeEntity } from './linkage-change.entity.js';
 import { LinkageDecisionEntity } from './linkage-decision.entity.js';
 import { LinkageLinkEntity } from './linkage-link.entity.js';
 import { LinkageRecordEntity } from './linkage-record.entity.js';
+import { LinkageModelVersionEntity } from './linkage-model-version.entity.js';
+import { LinkageRunEntity } from './linkage-run.entity.js';
+import { LinkageRunPairEntity } from './linkage-run-pair.entity.js';
+import { LinkageRunPartitionEntity } from './linkage-run-partition.entity.js';
 import { LinkedPersonEntity } from './linked-person.entity.js';
 import { LinkageBlockEntity } from './linkage-block.entity.js';
 import { IntakeRequestEntity } from './intake-request.entity.js';
@@ -46,6 +50,10 @@ export {
   LinkageLinkEntity,
   LinkageDecisionEntity,
   LinkageChangeEntity,
+  LinkageModelVersionEntity,
+  LinkageRunEntity,
+  LinkageRunPairEntity,
+  LinkageRunPartitionEntity,
   FamilyEntity,
   NotificationEntity,
   OutboxEventEntity,
@@ -86,4 +94,8 @@ export const ENTITIES = [
   NotificationEntity,
   WebhookDeliveryEntity,
   LeadPolicyVersionEntity,
+  LinkageRunEntity,
+  LinkageRunPartitionEntity,
+  LinkageRunPairEntity,
+  LinkageModelVersionEntity,
 ];
