@@ -27,13 +27,16 @@ export async function benchDatabase(name: string): Promise<{ ownerUrl: string; a
   return { ownerUrl: owner.toString(), appUrl: app.toString() };
 }
 
+/** `BENCH_PROFILE=<dir>`: the api and worker write V8 CPU profiles there when they exit (open in Chrome DevTools). */
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+
 /** Starts the built api (dist/) as its own process, as production runs it. */
 export async function startBuiltApi(
   env: Record<string, string>,
 ): Promise<{ base: string; process: ChildProcess; peakRssMb(): number; stop(): Promise<void> }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn('node', ['dist/apps/api/src/main.js'], {
+  const child = spawn('node', [...profile, 'dist/apps/api/src/main.js'], {
     env: { ...process.env, LOG_LEVEL: 'warn', PORT: String(port), PUBLIC_URL: base, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -61,7 +64,7 @@ export async function startBuiltApi(
 /** Starts the built worker (dist/) as its own process. */
 export async function startBuiltWorker(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn('node', ['dist/apps/worker/src/main.js'], {
+  const child = spawn('node', [...profile, 'dist/apps/worker/src/main.js'], {
     env: { ...process.env, LOG_LEVEL: 'warn', WORKER_PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -17,6 +17,7 @@ import { GroupCommit } from '@joinedup/core';
 import { withSystemScope } from '@joinedup/persistence';
 import type { Disclosure } from './case-notifications.js';
 import type { NotificationGate } from './notification-gate.js';
+import { postWebhook } from './webhook-post.js';
 
 export interface DeliverySettings {
   /** Hosts, addresses or CIDR ranges allowed although private (development and tests). */
@@ -216,10 +217,10 @@ export class WebhookDelivery {
       return 'skipped';
     }
     if (!row.enabled) return this.record(row, attempt, { kind: 'fail', reason: 'the endpoint is disabled' });
-    const refused = await this.refusedUrl(row.url);
-    if (refused) {
+    const target = await this.target(row.url);
+    if ('refused' in target) {
       this.observer.attempted('refused');
-      return this.record(row, attempt, { kind: 'fail', reason: refused });
+      return this.record(row, attempt, { kind: 'fail', reason: target.refused });
     }
     const body = JSON.stringify({ type: row.type, timestamp: now.toISOString(), data: row.payload });
     const headers = signWebhook({
@@ -228,22 +229,14 @@ export class WebhookDelivery {
       body,
       secret: row.secret,
     });
-    let status: number | undefined;
-    let retryAfter: string | undefined;
-    try {
-      const response = await fetch(row.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'joinedup-webhooks/1', ...headers },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
-      });
-      status = response.status;
-      retryAfter = response.headers.get('retry-after') ?? undefined;
-      await response.body?.cancel();
-    } catch {
-      status = undefined; // refused, reset or timed out: retried like a 5xx
-    }
+    // Refused, reset or timed out: no status, retried like a 5xx.
+    const { status, retryAfter } = await postWebhook(
+      target.url,
+      target.address,
+      { 'content-type': 'application/json', 'user-agent': 'joinedup-webhooks/1', ...headers },
+      body,
+      this.settings.timeoutMs,
+    );
     const outcome = classifyResponse(status, retryAfter, this.now());
     this.observer.attempted(outcome.kind);
     return this.record(row, attempt, outcome, status);
@@ -325,21 +318,25 @@ export class WebhookDelivery {
     this.observer.suppressed();
   }
 
-  /** Private, loopback and link-local targets are refused unless configured (SSRF); checked at every attempt. */
-  private async refusedUrl(url: string): Promise<string | undefined> {
-    let host: string;
+  /**
+   * Private, loopback and link-local targets are refused unless configured (SSRF); checked at every
+   * attempt, and the request goes to the address checked.
+   */
+  private async target(raw: string): Promise<{ url: URL; address: string } | { refused: string }> {
+    let url: URL;
     try {
-      host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+      url = new URL(raw);
     } catch {
-      return 'not a valid URL';
+      return { refused: 'not a valid URL' };
     }
+    const host = url.hostname.replace(/^\[|\]$/g, '');
     const addresses = isIP(host)
       ? [host]
       : await lookup(host, { all: true }).then(
           (a) => a.map((x) => x.address),
           () => [],
         );
-    const check = checkWebhookUrl(url, addresses, this.settings.allowHosts);
-    return check.ok ? undefined : `webhook URL refused: ${check.reason}`;
+    const check = checkWebhookUrl(raw, addresses, this.settings.allowHosts);
+    return check.ok ? { url, address: addresses[0]! } : { refused: `webhook URL refused: ${check.reason}` };
   }
 }

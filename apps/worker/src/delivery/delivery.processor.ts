@@ -13,6 +13,11 @@ import { deliveryMetrics } from './delivery-metrics.js';
 
 type DeliveryJobName = 'notification.created' | 'webhook.attempt' | 'deliveries.sweep';
 type DeliveryJob = Job<JobPayloads[DeliveryJobName], unknown, DeliveryJobName>;
+/**
+ * Jobs in flight at once. A job mostly waits (for its group's commit, for the receiver), so many in
+ * flight keep the process busy and make the fan-out and success groups large (fewer transactions).
+ */
+const CONCURRENCY = 512;
 
 /**
  * Delivers notifications: fans each out to its agency's webhook endpoints and runs each attempt as its
@@ -63,7 +68,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     this.worker = new Worker(QUEUES.delivery, (job: DeliveryJob) => this.process(job), {
       connection: this.redis,
       prefix: bullPrefix(this.config.redisPrefix),
-      concurrency: 32,
+      concurrency: CONCURRENCY,
       lockDuration: 10_000,
       stalledInterval: 5_000,
     });
