@@ -1,27 +1,37 @@
-// npm run bench:linkage [-- --records 100000 --incremental 300 --seed 4]
+// npm run bench:linkage [-- --records 100000 --incremental 300 --seed 4 --workers 2 --partitions 4]
 // Linkage in the service on real PostgreSQL: loads synthetic-place records from nine agencies (COPY,
-// not timed), runs the batch re-link from scratch (timed), then links held-back records one at a time
-// against the stored population through the persistent blocking index (each timed). The baseline in
-// the same run is a batch re-link of a tenth of the records. Progress on stderr; one JSON line last.
+// not timed), runs the batch re-link from scratch (timed) as the service does, spread over --workers
+// built worker processes through BullMQ (--workers 0: in this process), then links held-back records one
+// at a time against the stored population through the persistent blocking index (each timed). The
+// baseline in the same run is the same batch over a tenth of the records. Progress on stderr; one JSON
+// line last.
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { contentHash } from '@joinedup/core';
 import { GovernanceEngine } from '@joinedup/governance';
 import { pairwiseMetrics } from '@joinedup/linkage';
-import { LinkageService, loadTrainedModel, relinkAll } from '@joinedup/linkage-service';
-import { createDataSource, SourceRecordRepository } from '@joinedup/persistence';
+import { LinkageService, loadTrainedModel, relinkAll, RelinkRuns } from '@joinedup/linkage-service';
+import { queueRelinkRun } from '@joinedup/messaging';
+import { agreementToJson, createDataSource, SourceRecordRepository } from '@joinedup/persistence';
 import { generatePlace, NORTHMOOR_AGENCIES } from '@joinedup/place';
 import { identityMatchingAgreement } from '@joinedup/testing';
-import { benchDatabase, progress } from './support.js';
+import { benchDatabase, progress, quantile, startBuiltWorker } from './support.js';
 
 const { values } = parseArgs({
   options: {
     records: { type: 'string', default: '100000' },
     incremental: { type: 'string', default: '300' },
     seed: { type: 'string', default: '4' },
+    workers: { type: 'string', default: '2' },
+    partitions: { type: 'string', default: '4' },
   },
 });
+const workerCount = Number(values.workers);
+const partitions = Number(values.partitions);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const total = Number(values.records);
 const incrementalCount = Number(values.incremental);
 
@@ -52,16 +62,53 @@ async function run(count: number, incremental: number) {
     truth.set(`${record.agency}/${record.externalId}`, t.personId);
   await owner.query('ANALYZE');
 
+  const agreement = identityMatchingAgreement(NORTHMOOR_AGENCIES.map((a) => a.id));
+  // The worker processes govern from the register, as in production.
+  await owner.query(
+    `INSERT INTO agreement_version (id, version, status, parties, content, author) VALUES ($1, $2, $3, $4, $5, 'bench')`,
+    [agreement.id, agreement.version, agreement.status, agreement.parties, agreementToJson(agreement)],
+  );
   const dataSource = createDataSource(db.appUrl);
   await dataSource.initialize();
   const service = new LinkageService(dataSource, loadTrainedModel(), {
-    engine: GovernanceEngine.create([identityMatchingAgreement(NORTHMOOR_AGENCIES.map((a) => a.id))]),
+    engine: GovernanceEngine.create([agreement]),
   });
-  progress(`batch re-link of ${place.length} records`);
+  progress(
+    `batch re-link of ${place.length} records (${workerCount ? `${workerCount} worker processes, ${partitions} partitions` : 'in this process'})`,
+  );
+  let workersPeakRssMb = 0;
   const started = performance.now();
-  const diff = await relinkAll(dataSource, service, {
-    onProgress: (s) => progress(`  ${((performance.now() - started) / 1000).toFixed(1)} s  ${s}`),
-  });
+  const stage = (s: string) => progress(`  ${((performance.now() - started) / 1000).toFixed(1)} s  ${s}`);
+  let diff;
+  if (workerCount === 0) diff = await relinkAll(dataSource, service, { onProgress: stage });
+  else {
+    const prefix = `bench-linkage-${randomBytes(4).toString('hex')}`;
+    const env = { DATABASE_URL: db.appUrl, DATABASE_OWNER_URL: db.ownerUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix };
+    const workers = await Promise.all(Array.from({ length: workerCount }, () => startBuiltWorker(env)));
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    const runs = new RelinkRuns(dataSource, service);
+    const t0 = performance.now();
+    const id = await runs.create({ dryRun: false, partitions, requestedBy: 'bench' });
+    await queueRelinkRun(redis, prefix, id, partitions);
+    let shown = '';
+    for (;;) {
+      const run = await runs.view(id);
+      const line = `${run.status}: ${run.scored.length}/${partitions} partitions scored`;
+      if (line !== shown) stage((shown = line));
+      if (run.status === 'failed') throw new Error(`the run failed: ${run.error}`);
+      if (run.status === 'done') {
+        diff = run.diff!;
+        for (const s of run.scored)
+          progress(`    partition ${s.partition}: ${s.worker}, ${s.candidatePairs} pairs, ${s.seconds} s`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    stage(`done (${((performance.now() - t0) / 1000).toFixed(1)} s from queueing)`);
+    workersPeakRssMb = Math.max(...workers.map((w) => w.peakRssMb()));
+    redis.disconnect();
+    await Promise.all(workers.map((w) => w.stop()));
+  }
   const batchSeconds = (performance.now() - started) / 1000;
   // What autovacuum does after a bulk change, done now so the incremental figures are not waiting on it.
   await owner.query('VACUUM ANALYZE');
@@ -105,13 +152,8 @@ async function run(count: number, incremental: number) {
   );
   await dataSource.destroy();
   await owner.end();
-  return { diff, batchSeconds, latencies, f1: metrics.f1 };
+  return { diff, batchSeconds, latencies, f1: metrics.f1, workersPeakRssMb };
 }
-
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-};
 
 const baselineCount = Math.max(1000, Math.round(total / 10));
 progress(`baseline: ${baselineCount} records`);
@@ -126,7 +168,9 @@ console.log(
     incrementalP50Ms: Number(quantile(main.latencies, 0.5).toFixed(1)),
     incrementalP99Ms: Number(quantile(main.latencies, 0.99).toFixed(1)),
     incremental: main.latencies.length,
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssMb: Math.max(Math.round(process.resourceUsage().maxRSS / 1024), main.workersPeakRssMb),
+    workers: workerCount,
+    partitions,
     f1: Number(main.f1.toFixed(4)),
     baseline: { records: baselineCount, batchSeconds: Number(baseline.batchSeconds.toFixed(1)) },
   }),

@@ -30,6 +30,11 @@ export async function benchDatabase(name: string): Promise<{ ownerUrl: string; a
 /** `BENCH_PROFILE=<dir>`: the api and worker write V8 CPU profiles there when they exit (open in Chrome DevTools). */
 const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 
+/** A child's peak resident memory so far (Linux), in MB. */
+function peakRssMb(child: ChildProcess): number {
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+}
+
 /** Starts the built api (dist/) as its own process, as production runs it. */
 export async function startBuiltApi(
   env: Record<string, string>,
@@ -51,8 +56,7 @@ export async function startBuiltApi(
   return {
     base,
     process: child,
-    peakRssMb: () =>
-      Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024),
+    peakRssMb: () => peakRssMb(child),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -62,7 +66,9 @@ export async function startBuiltApi(
 }
 
 /** Starts the built worker (dist/) as its own process. */
-export async function startBuiltWorker(env: Record<string, string>): Promise<{ port: number; stop(): Promise<void> }> {
+export async function startBuiltWorker(
+  env: Record<string, string>,
+): Promise<{ port: number; peakRssMb(): number; stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn('node', [...profile, 'dist/apps/worker/src/main.js'], {
     env: { ...process.env, LOG_LEVEL: 'warn', WORKER_PORT: String(port), ...env },
@@ -78,6 +84,7 @@ export async function startBuiltWorker(env: Record<string, string>): Promise<{ p
   }
   return {
     port,
+    peakRssMb: () => peakRssMb(child),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

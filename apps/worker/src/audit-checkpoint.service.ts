@@ -1,21 +1,49 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { importJWK, type JWK } from 'jose';
 import { DataSource } from 'typeorm';
-import { createCheckpoint, CHECKPOINT_ALG, type CheckpointOutcome, type CheckpointSigner } from '@joinedup/audit';
+import {
+  AuditSequencer,
+  createCheckpoint,
+  CHECKPOINT_ALG,
+  type CheckpointOutcome,
+  type CheckpointSigner,
+} from '@joinedup/audit';
 import { BrokerError, systemClock } from '@joinedup/core';
 import { BrokerSigningKeyRepository } from '@joinedup/persistence';
 
+/** How often the worker chains audit events left pending (a process that died between commit and flush). */
+const SWEEP_PENDING_MS = 1_000;
+
 /**
  * Signs the audit chain's head with the broker's active key (the one the api signs tokens with; the
- * checkpoint's JWS `typ` keeps the two apart). Idempotent: an unchanged head is not signed twice.
+ * checkpoint's JWS `typ` keeps the two apart). Idempotent: an unchanged head is not signed twice. Also
+ * the backstop of the audit sequencer: every second it chains events a crashed process left pending.
  */
 @Injectable()
-export class AuditCheckpointService implements CheckpointSigner {
+export class AuditCheckpointService implements CheckpointSigner, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('audit');
   private readonly keys: BrokerSigningKeyRepository;
+  private sweep?: NodeJS.Timeout;
 
   constructor(private readonly dataSource: DataSource) {
     this.keys = new BrokerSigningKeyRepository(dataSource);
+  }
+
+  onApplicationBootstrap(): void {
+    const sequencer = AuditSequencer.of(this.dataSource);
+    this.sweep = setInterval(() => {
+      sequencer.flush().then(
+        (chained) => chained > 0 && this.logger.log({ chained }, 'chained audit events left pending'),
+        (error: Error) => this.logger.warn({ err: error.message }, 'could not chain pending audit events'),
+      );
+    }, SWEEP_PENDING_MS);
+    this.sweep.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    await AuditSequencer.of(this.dataSource).close();
   }
 
   async signingKey(): Promise<{ kid: string; key: Awaited<ReturnType<typeof importJWK>> }> {

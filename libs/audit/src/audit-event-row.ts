@@ -1,4 +1,4 @@
-import type { AgreementRef, AuditActor, ChainedAuditEvent } from './hash-chain.js';
+import type { AgreementRef, AuditActor, AuditEventFields, ChainedAuditEvent } from './hash-chain.js';
 
 /** One `audit_event` row as the pg driver returns it. */
 export interface AuditEventRow {
@@ -69,4 +69,44 @@ export function insertEventsParams(events: ChainedAuditEvent[]): unknown[][] {
     events.map((e) => e.prevHash),
     events.map((e) => e.hash),
   ];
+}
+
+/** An event recorded but not yet chained: no position, no hashes. */
+export type RecordedAuditEvent = Omit<AuditEventFields, 'seq'>;
+
+/** One `audit_pending` row as the pg driver returns it. */
+export interface PendingRow extends Omit<AuditEventRow, 'seq' | 'id' | 'prev_hash' | 'hash'> {
+  id: string;
+  event_id: string;
+}
+
+export const PENDING_COLUMNS =
+  'id, event_id, at, type, actor, agency_id, purpose, subjects, decision, agreement, details';
+
+/** The same one-statement insert as INSERT_EVENTS_SQL, into the pending table. */
+export const INSERT_PENDING_SQL = `INSERT INTO audit_pending (event_id, at, type, actor, agency_id, purpose, subjects, decision, agreement, details)
+  SELECT id, at, type, actor, agency_id, purpose, ARRAY(SELECT jsonb_array_elements_text(u.subjects)), decision, agreement, details
+  FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::jsonb[], $5::text[], $6::text[], $7::jsonb[],
+              $8::text[], $9::jsonb[], $10::jsonb[])
+    AS u(id, at, type, actor, agency_id, purpose, subjects, decision, agreement, details)`;
+
+export function insertPendingParams(events: RecordedAuditEvent[]): unknown[][] {
+  // The chained insert's parameters without seq, prev_hash and hash.
+  return insertEventsParams(events.map((e) => ({ ...e, seq: 0, prevHash: '', hash: '' }))).slice(1, 11);
+}
+
+export function recordedFromPending(row: PendingRow): RecordedAuditEvent {
+  const {
+    seq: _seq,
+    prevHash: _prev,
+    hash: _hash,
+    ...event
+  } = eventFromRow({
+    ...row,
+    id: row.event_id,
+    seq: '0',
+    prev_hash: '',
+    hash: '',
+  });
+  return event;
 }

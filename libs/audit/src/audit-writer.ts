@@ -1,15 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { BrokerError, newId } from '@joinedup/core';
-import { INSERT_EVENTS_SQL, insertEventsParams } from './audit-event-row.js';
-import { readChainHead } from './audit-store.js';
-import {
-  auditHash,
-  GENESIS,
-  type AgreementRef,
-  type AuditActor,
-  type AuditEventFields,
-  type ChainedAuditEvent,
-} from './hash-chain.js';
+import { INSERT_PENDING_SQL, insertPendingParams, type RecordedAuditEvent } from './audit-event-row.js';
+
+export type { RecordedAuditEvent };
+import { AuditSequencer } from './audit-sequencer.js';
+import type { AgreementRef, AuditActor } from './hash-chain.js';
 
 /** What a caller records. Subjects are ids, never names; details carry no personal data. */
 export interface AuditEventInput {
@@ -26,12 +21,6 @@ export interface AuditEventInput {
   id?: string;
 }
 
-/**
- * Key of the transaction-level advisory lock that serialises appends to the one chain. Every writer, in
- * every replica, takes it; it is held until the caller's transaction ends.
- */
-export const AUDIT_CHAIN_LOCK = `hashtext('joinedup.audit_chain')`;
-
 const ACTOR_KINDS: ReadonlySet<string> = new Set(['agency-client', 'person', 'system']);
 const MAX_DETAILS_BYTES = 16_384;
 
@@ -44,7 +33,7 @@ function jsonValue<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-function fieldsOf(input: AuditEventInput, seq: number): AuditEventFields {
+function fieldsOf(input: AuditEventInput): RecordedAuditEvent {
   if (typeof input.type !== 'string' || input.type.length === 0) invalid('type is required');
   if (!input.actor || !ACTOR_KINDS.has(input.actor.kind) || typeof input.actor.id !== 'string')
     invalid('actor must be { kind: agency-client | person | system, id, agency? }');
@@ -59,7 +48,6 @@ function fieldsOf(input: AuditEventInput, seq: number): AuditEventFields {
   const actor: AuditActor = { kind: input.actor.kind, id: input.actor.id };
   if (input.actor.agency !== undefined) actor.agency = input.actor.agency;
   return {
-    seq,
     id: input.id ?? newId(),
     at: input.at.toISOString(),
     type: input.type,
@@ -74,39 +62,26 @@ function fieldsOf(input: AuditEventInput, seq: number): AuditEventFields {
 }
 
 /**
- * Appends to the audit chain inside the caller's transaction, so an audit event commits or rolls back
- * with the change it records. The chain lock is held until that transaction ends: append last, just
- * before commit, to keep the serialised part short.
- *
- * The head is read in its own statement after the lock is granted, so under READ COMMITTED (the
- * default) it sees the last committed append. A REPEATABLE READ transaction that has already run a
- * query keeps its older snapshot: its append then fails on the seq primary key rather than fork the
- * chain, so such callers retry or append from a READ COMMITTED transaction.
+ * Records audit events inside the caller's transaction, so an event commits or rolls back with the
+ * change it records. No lock is taken here: the events wait in `audit_pending`, and the transaction's
+ * commit waits until AuditSequencer has put them in the hash chain, in one short transaction shared
+ * with whatever other writers committed meanwhile.
  */
 export class AuditWriter {
-  async append(manager: EntityManager, input: AuditEventInput): Promise<ChainedAuditEvent> {
+  async append(manager: EntityManager, input: AuditEventInput): Promise<RecordedAuditEvent> {
     const [event] = await this.appendMany(manager, [input]);
     return event!;
   }
 
-  /** One lock, one read of the head and one multi-row insert for the whole batch. */
-  async appendMany(manager: EntityManager, inputs: AuditEventInput[]): Promise<ChainedAuditEvent[]> {
+  /** One multi-row insert for the whole batch. */
+  async appendMany(manager: EntityManager, inputs: AuditEventInput[]): Promise<RecordedAuditEvent[]> {
     if (inputs.length === 0) return [];
-    if (!manager.queryRunner?.isTransactionActive)
+    const runner = manager.queryRunner;
+    if (!runner?.isTransactionActive)
       throw new BrokerError('INTERNAL', 'audit events are appended inside the transaction of the change they record');
-    // Validate before taking the lock, so a bad event never holds up the chain.
-    const fields = inputs.map((input) => fieldsOf(input, 0));
-    await manager.query(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-    let head = await readChainHead(manager);
-    const events = fields.map((f) => {
-      const seq = (head?.seq ?? 0) + 1;
-      const prevHash = head?.hash ?? GENESIS;
-      const event = { ...f, seq };
-      const chained: ChainedAuditEvent = { ...event, prevHash, hash: auditHash(prevHash, event) };
-      head = { seq, hash: chained.hash };
-      return chained;
-    });
-    await manager.query(INSERT_EVENTS_SQL, insertEventsParams(events));
+    const events = inputs.map(fieldsOf);
+    AuditSequencer.recordedIn(runner);
+    await manager.query(INSERT_PENDING_SQL, insertPendingParams(events));
     return events;
   }
 }

@@ -6,6 +6,7 @@ import { createDataSource, withAgencyScope, withSystemScope } from '@joinedup/pe
 import { createTestDatabase, type TestDatabase } from '@joinedup/testing';
 import {
   auditHash,
+  AuditSequencer,
   AuditVerifier,
   AuditWriter,
   createCheckpoint,
@@ -190,6 +191,34 @@ describe('audit chain on PostgreSQL', () => {
     }
     const result = await new AuditVerifier(dataSource).verify({ pageSize: 16 });
     expect(result).toMatchObject({ ok: true, checked: 100, head: { seq: 100 } });
+  });
+
+  it('chains at commit: the caller sees its event in the chain once its transaction resolves', async () => {
+    const id = '7c6c7e52-5a43-4b8e-9d51-3f0e8e1c0a11';
+    await withAgencyScope(dataSource, 'agency-a', (manager) => writer.append(manager, { ...input(300), id }));
+    const [row] = await dataSource.query(`SELECT seq::int AS seq FROM audit_event WHERE id = $1`, [id]);
+    expect(row).toEqual({ seq: 101 });
+    expect(await dataSource.query(`SELECT count(*)::int AS n FROM audit_pending`)).toEqual([{ n: 0 }]);
+  });
+
+  it('an event left pending by a crash between commit and flush is chained by the next flush', async () => {
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    try {
+      // What a process that died after its commit leaves behind: the event, recorded, not chained.
+      await owner.query(
+        `INSERT INTO audit_pending (event_id, at, type, actor, subjects, details)
+         VALUES ('0b7f6f0e-8f5e-4a57-9d0b-2f1d5f0c7e21', now(), 'records.received', '{"kind":"system","id":"crashed"}', '{}', '{"n":1}')`,
+      );
+      expect(await AuditSequencer.of(dataSource).flush()).toBe(1);
+    } finally {
+      await owner.end();
+    }
+    const [row] = await dataSource.query(`SELECT seq::int AS seq, type FROM audit_event WHERE id = $1`, [
+      '0b7f6f0e-8f5e-4a57-9d0b-2f1d5f0c7e21',
+    ]);
+    expect(row).toEqual({ seq: 102, type: 'records.received' });
+    expect(await new AuditVerifier(dataSource).verify()).toMatchObject({ ok: true, checked: 102 });
   });
 });
 

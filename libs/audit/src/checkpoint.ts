@@ -1,3 +1,4 @@
+import { AuditSequencer } from './audit-sequencer.js';
 import { CompactSign, compactVerify, createLocalJWKSet, type JSONWebKeySet, type KeyInput } from 'jose';
 import type { DataSource } from 'typeorm';
 import { BrokerError, type Clock } from '@joinedup/core';
@@ -86,6 +87,8 @@ export async function createCheckpoint(
   signer: CheckpointSigner,
   clock: Clock,
 ): Promise<CheckpointOutcome> {
+  // Events committed but not yet chained (a crash between a commit and its flush) are signed too.
+  await AuditSequencer.of(dataSource).flush();
   const head = await readChainHead(dataSource);
   if (!head) return { status: 'empty' };
   const previous = await readLatestCheckpoint(dataSource);

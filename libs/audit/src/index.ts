@@ -5,3 +5,4 @@ export * from './checkpoint.js';
 export * from './audit-verifier.js';
 export * from './audit-export.js';
 export * from './audit-search.js';
+export * from './audit-sequencer.js';

@@ -53,7 +53,7 @@ interface Work {
   now: Date;
   actor: string;
   policy: LeadWorkerPolicy;
-  /** Audit events of the change, appended last: the chain's lock is then held only until the commit. */
+  /** Audit events of the change, recorded together in one statement at the end. */
   audits: AuditEventInput[];
 }
 

@@ -7,7 +7,7 @@ const audit = new AuditWriter();
 
 /**
  * Stores the next version of an agreement and its audit event inside the caller's transaction.
- * The audit event goes last, as AuditWriter asks, to keep the chain lock short.
+ * The audit event is recorded in the same transaction, so it commits with the change.
  */
 export async function appendAgreementVersion(
   manager: EntityManager,

@@ -160,7 +160,7 @@ export class LinkageService {
           if (link) scored.push(link);
         }
       }
-      // The gate's audit events are appended last: the chain's lock is then held only until the commit.
+      // The gate's audit events are recorded together, in one statement at the end.
       const audits: AuditEventInput[] = [];
       await this.gateAndStore(
         m,

@@ -209,7 +209,6 @@ export class RelinkRuns {
       onProgress,
       beforeCommit: async (m: EntityManager, applied: RelinkDiff) => {
         if (publishes) await versions.markPublished(m, run.model_version, runId, run.requested_by);
-        // Last in the transaction, so the audit chain's lock is held only until the commit.
         await this.audit.append(m, {
           type: 'linkage.relinked',
           actor: { kind: 'system', id: 'linkage' },

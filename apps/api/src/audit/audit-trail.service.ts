@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditWriter, type AuditActor, type AuditEventInput, type ChainedAuditEvent } from '@joinedup/audit';
+import { AuditWriter, type AuditActor, type AuditEventInput, type RecordedAuditEvent } from '@joinedup/audit';
 import type { Clock } from '@joinedup/core';
 import type { Principal } from '../auth/principal.js';
 
@@ -31,7 +31,7 @@ export function onBehalfOf(principal: Principal): Record<string, string> {
 
 /**
  * The api's door to the audit chain. `append` writes inside the transaction of the change it records
- * (call it last, just before commit: it holds the chain lock until then); `record` is for events with
+ * (it takes no lock; the commit waits until the event is in the chain); `record` is for events with
  * no business transaction of their own (sign-in, token, access denied, audit reads), in a short one.
  */
 @Injectable()
@@ -43,11 +43,11 @@ export class AuditTrail {
     @Inject(AUDIT_CLOCK) private readonly clock: Clock,
   ) {}
 
-  append(manager: EntityManager, entry: AuditEntry): Promise<ChainedAuditEvent> {
+  append(manager: EntityManager, entry: AuditEntry): Promise<RecordedAuditEvent> {
     return this.writer.append(manager, { ...entry, at: this.clock.now() });
   }
 
-  appendMany(manager: EntityManager, entries: AuditEntry[]): Promise<ChainedAuditEvent[]> {
+  appendMany(manager: EntityManager, entries: AuditEntry[]): Promise<RecordedAuditEvent[]> {
     const at = this.clock.now();
     return this.writer.appendMany(
       manager,
@@ -55,7 +55,7 @@ export class AuditTrail {
     );
   }
 
-  record(entry: AuditEntry): Promise<ChainedAuditEvent> {
+  record(entry: AuditEntry): Promise<RecordedAuditEvent> {
     return this.dataSource.transaction((manager) => this.append(manager, entry));
   }
 }

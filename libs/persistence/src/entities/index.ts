@@ -3,6 +3,7 @@ import { AgreementVersionEntity } from './agreement-version.entity.js';
 import { ApiClientEntity } from './api-client.entity.js';
 import { AuditCheckpointEntity } from './audit-checkpoint.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
+import { AuditPendingEntity } from './audit-pending.entity.js';
 import { BrokerSigningKeyEntity } from './broker-signing-key.entity.js';
 import { CaseEventEntity } from './case-event.entity.js';
 import { CoordinatedCaseEntity } from './coordinated-case.entity.js';
@@ -36,6 +37,7 @@ export {
   ApiClientEntity,
   AuditCheckpointEntity,
   AuditEventEntity,
+  AuditPendingEntity,
   BrokerSigningKeyEntity,
   CaseEventEntity,
   ConsentRecordEntity,
@@ -98,4 +100,5 @@ export const ENTITIES = [
   LinkageRunPartitionEntity,
   LinkageRunPairEntity,
   LinkageModelVersionEntity,
+  AuditPendingEntity,
 ];
