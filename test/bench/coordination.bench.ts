@@ -204,7 +204,12 @@ for (const r of rows) {
   const arrived = firstByCase.get(r.case_id);
   if (sent !== undefined && arrived !== undefined) latencies.push(arrived - sent);
 }
-progress(`  ${latencies.length} of ${expectedCases} cases measured; ${failures.length} intake failures`);
+const statusCounts = new Map<number, number>();
+for (const status of failures) statusCounts.set(status, (statusCounts.get(status) ?? 0) + 1);
+const byStatus = [...statusCounts].map(([status, count]) => `${count} x ${status}`);
+progress(
+  `  ${latencies.length} of ${expectedCases} cases measured; ${failures.length} intake failures${failures.length ? ` (status: ${byStatus.join(', ')})` : ''}`,
+);
 
 // Phase 2: delivery throughput alone, notifications written as the case service writes them.
 progress(`coordination: ${deliveryCount} notifications straight to delivery`);
@@ -234,8 +239,9 @@ const rawQueue = new Queue('raw-baseline', { connection, prefix: bullPrefix(pref
 const rawCount = deliveryCount;
 let done = 0;
 const rawStart = performance.now();
+const workerConnection = connection.duplicate();
 const rawWorker = new Worker('raw-baseline', async () => undefined, {
-  connection: connection.duplicate(),
+  connection: workerConnection,
   prefix: bullPrefix(prefix),
   concurrency: 32,
 });
@@ -254,6 +260,7 @@ do {
   if (keys.length > 0) await connection.del(...keys);
 } while (cursor !== '0');
 connection.disconnect();
+workerConnection.disconnect();
 receiver.close();
 
 const result = {
