@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { contentHash } from '@joinedup/core';
 import { GovernanceEngine } from '@joinedup/governance';
 import { LinkageService, loadTrainedModel, RelinkRuns, type RunView } from '@joinedup/linkage-service';
 import { queueRelinkRun } from '@joinedup/messaging';
-import { agreementToJson, createDataSource, SourceRecordRepository, withSystemScope } from '@joinedup/persistence';
-import { generatePlace, NORTHMOOR_AGENCIES } from '@joinedup/place';
+import { agreementToJson, createDataSource, withSystemScope } from '@joinedup/persistence';
+import { NORTHMOOR_AGENCIES } from '@joinedup/place';
 import {
   createTestDatabase,
   identityMatchingAgreement,
+  loadPlaceRecords,
   startTestRedis,
   type TestDatabase,
   type TestRedis,
@@ -80,22 +80,7 @@ describe('batch re-link across worker processes', () => {
         [agreement.id, agreement.version, agreement.status, agreement.parties, agreementToJson(agreement), 'test'],
       ),
     );
-    const byAgency = new Map<string, ReturnType<typeof generatePlace> extends Iterable<infer T> ? T[] : never>();
-    for (const item of generatePlace({ seed: 21, records: 3000 }))
-      byAgency.set(item.record.agency, [...(byAgency.get(item.record.agency) ?? []), item]);
-    const repo = new SourceRecordRepository(dataSource);
-    for (const [agency, items] of byAgency)
-      await repo.upsertBatch(
-        agency,
-        items.map(({ record }) => ({
-          externalId: record.externalId,
-          version: record.version,
-          contentHash: contentHash(record),
-          record,
-          invalidFields: [],
-        })),
-        `load-${agency}`,
-      );
+    await loadPlaceRecords(dataSource, 21, 3000);
     runs = new RelinkRuns(
       dataSource,
       new LinkageService(dataSource, loadTrainedModel(), { engine: GovernanceEngine.create([agreement]) }),

@@ -1,51 +1,21 @@
 import { DataSource } from 'typeorm';
-import { contentHash } from '@joinedup/core';
 import { GovernanceEngine } from '@joinedup/governance';
 import { pairwiseMetrics } from '@joinedup/linkage';
 import { createDataSource, SourceRecordRepository } from '@joinedup/persistence';
-import { generatePlace, NORTHMOOR_AGENCIES } from '@joinedup/place';
-import { createTestDatabase, identityMatchingAgreement, type TestDatabase } from '@joinedup/testing';
+import { NORTHMOOR_AGENCIES } from '@joinedup/place';
+import {
+  createTestDatabase,
+  identityMatchingAgreement,
+  loadPlaceRecords,
+  type PlacedRecords,
+  type TestDatabase,
+} from '@joinedup/testing';
 import { relinkAll } from './batch-relink.js';
 import { LinkageService } from './linkage-service.js';
 import { RelinkRuns } from './relink-runs.js';
 import { loadTrainedModel } from './trained-model.js';
 
 const at = new Date('2026-11-24T12:00:00Z');
-
-interface Placed {
-  ids: string[];
-  truthOf: Map<string, string>;
-}
-
-async function loadPlace(dataSource: DataSource, seed: number, count: number): Promise<Placed> {
-  const byAgency = new Map<string, ReturnType<typeof generatePlace> extends Iterable<infer T> ? T[] : never>();
-  for (const item of generatePlace({ seed, records: count })) {
-    const list = byAgency.get(item.record.agency) ?? [];
-    list.push(item);
-    byAgency.set(item.record.agency, list);
-  }
-  const repo = new SourceRecordRepository(dataSource);
-  const ids: string[] = [];
-  const truthOf = new Map<string, string>();
-  for (const [agency, items] of byAgency) {
-    const outcomes = await repo.upsertBatch(
-      agency,
-      items.map(({ record }) => ({
-        externalId: record.externalId,
-        version: record.version,
-        contentHash: contentHash(record),
-        record,
-        invalidFields: [],
-      })),
-      `load-${agency}`,
-    );
-    outcomes.forEach((o, i) => {
-      ids.push(o.recordId!);
-      truthOf.set(o.recordId!, items[i]!.truth.personId);
-    });
-  }
-  return { ids, truthOf };
-}
 
 async function partition(dataSource: DataSource) {
   const rows = await dataSource.transaction(async (m) => {
@@ -62,7 +32,7 @@ describe('linkage in the service', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let service: LinkageService;
-  let place: Placed;
+  let place: PlacedRecords;
   const model = loadTrainedModel();
 
   beforeAll(async () => {
@@ -75,7 +45,7 @@ describe('linkage in the service', () => {
       { engine: GovernanceEngine.create([identityMatchingAgreement(NORTHMOOR_AGENCIES.map((a) => a.id))]) },
       () => at,
     );
-    place = await loadPlace(dataSource, 9, 1200);
+    place = await loadPlaceRecords(dataSource, 9, 1200);
     for (const id of place.ids) await service.relinkRecord(id, 'test');
   }, 300_000);
   afterAll(async () => {
@@ -110,7 +80,7 @@ describe('linkage in the service', () => {
         { engine: GovernanceEngine.create([identityMatchingAgreement(NORTHMOOR_AGENCIES.map((a) => a.id))]) },
         () => at,
       );
-      const placed = await loadPlace(other, 9, 1200);
+      const placed = await loadPlaceRecords(other, 9, 1200);
       for (let i = 0; i < placed.ids.length; i += 40)
         await groupedService.relinkRecords(
           placed.ids.slice(i, i + 40).map((recordId) => ({ recordId, correlationId: 'g' })),
