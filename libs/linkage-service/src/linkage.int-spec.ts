@@ -228,14 +228,13 @@ describe('linkage in the service', () => {
       thresholds: { link: 0.5, review: 0.2 },
     });
     const before = await partition(dataSource);
-    const preview = await runs.create({
-      modelVersion: version.version,
-      dryRun: true,
-      partitions: 2,
-      requestedBy: 'ig-1',
-    });
-    for (const p of [0, 1]) await runs.scorePartition(preview, p);
-    const measured = await runs.merge(preview);
+    /** A run of two partitions, scored and merged here (the worker processes' part, done by hand). */
+    const run = async (dryRun: boolean) => {
+      const id = await runs.create({ modelVersion: version.version, dryRun, partitions: 2, requestedBy: 'ig-1' });
+      for (const p of [0, 1]) await runs.scorePartition(id, p);
+      return { id, diff: await runs.merge(id) };
+    };
+    const { diff: measured } = await run(true);
     expect(measured).toMatchObject({ applied: false, modelVersion: version.version });
     expect(
       measured.linksFormed + measured.linksBroken + measured.personsMerged + measured.personsSplit,
@@ -243,14 +242,7 @@ describe('linkage in the service', () => {
     expect(await partition(dataSource)).toEqual(before);
     expect(await service.versions.publishedVersion(dataSource.manager)).toBeNull();
 
-    const publish = await runs.create({
-      modelVersion: version.version,
-      dryRun: false,
-      partitions: 2,
-      requestedBy: 'ig-1',
-    });
-    for (const p of [0, 1]) await runs.scorePartition(publish, p);
-    const applied = await runs.merge(publish);
+    const { id: publish, diff: applied } = await run(false);
     expect(applied).toMatchObject({
       applied: true,
       linksFormed: measured.linksFormed,
