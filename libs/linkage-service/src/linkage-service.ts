@@ -7,6 +7,7 @@ import {
   assignStableIds,
   blockingKey,
   clusterPersons,
+  familiesByKeys,
   familyKeys,
   fromCanonical,
   pairLevels,
@@ -23,6 +24,7 @@ import {
   type StoredLink,
   withSystemScope,
 } from '@joinedup/persistence';
+import { type BatchGate, decideBatchGate, type GatePair } from './batch-gate.js';
 import { ModelVersions } from './model-versions.js';
 
 /** A record's index row as written, with each blocking key's cap for finding candidates. */
@@ -274,34 +276,7 @@ export class LinkageService {
           return { request, decision: this.governance.engine.decide(request) };
         }),
       );
-      const stored = await m.query<{ id: string }[]>(
-        `INSERT INTO governance_decision (at, purpose, from_agency, to_agency, subjects, requested, permitted, fields,
-           decision, agreement_id, agreement_version, consent_ref, reasons, context)
-         SELECT $1, r.purpose, r.from_agency, r.to_agency, ARRAY(SELECT jsonb_array_elements_text(r.subjects)),
-           ARRAY['identity'], ARRAY(SELECT jsonb_array_elements_text(r.permitted)), NULL, r.decision,
-           r.agreement_id, r.agreement_version, r.consent_ref, r.reasons, $3
-         FROM jsonb_to_recordset($2::jsonb) AS r(purpose text, from_agency text, to_agency text, subjects jsonb,
-           permitted jsonb, decision text, agreement_id text, agreement_version int, consent_ref text, reasons jsonb)
-         RETURNING id`,
-        [
-          at,
-          JSON.stringify(
-            rows.map(({ request, decision }) => ({
-              purpose: request.purpose,
-              from_agency: request.fromAgency,
-              to_agency: request.toAgency,
-              subjects: request.subject,
-              permitted: decision.categories,
-              decision: decision.decision,
-              agreement_id: decision.agreement?.id ?? null,
-              agreement_version: decision.agreement?.version ?? null,
-              consent_ref: decision.consentRef,
-              reasons: decision.reasons,
-            })),
-          ),
-          context,
-        ],
-      );
+      const stored = await this.decisions.appendMany(m, at, rows, context);
       const events = rows.map(({ request, decision }, i): AuditEventInput => ({
         type: 'governance.decision',
         actor: SYSTEM_ACTOR,
@@ -311,7 +286,7 @@ export class LinkageService {
         subjects: request.subject,
         decision: decision.decision,
         agreement: decision.agreement,
-        details: { decisionId: stored[i]!.id, context, toAgency: request.toAgency },
+        details: { decisionId: stored[i]!, context, toAgency: request.toAgency },
       }));
       if (deferred) deferred.push(...events);
       else await this.audit.appendMany(m, events);
@@ -319,6 +294,34 @@ export class LinkageService {
         answers.push(rows[2 * i]!.decision.decision === 'allow' && rows[2 * i + 1]!.decision.decision === 'allow');
     }
     return answers;
+  }
+
+  /** The gate for a batch re-link's pairs, decided in memory (see decideBatchGate); nothing recorded yet. */
+  decideBatch(pairs: readonly GatePair[]): BatchGate {
+    return decideBatchGate(this.governance.engine, pairs, this.now());
+  }
+
+  /** Records a batch gate's answers: one decision row and one audit event per group. */
+  async recordBatchGate(m: EntityManager, gate: BatchGate, context = 'identity-matching link (batch)'): Promise<void> {
+    for (let start = 0; start < gate.groups.length; start += 200) {
+      const chunk = gate.groups.slice(start, start + 200);
+      const at = chunk[0]!.request.at;
+      const ids = await this.decisions.appendMany(m, at, chunk, context);
+      await this.audit.appendMany(
+        m,
+        chunk.map(({ request, decision, pairs }, i) => ({
+          type: 'governance.decision',
+          actor: SYSTEM_ACTOR,
+          at,
+          agencyId: request.fromAgency,
+          purpose: request.purpose,
+          subjects: request.subject,
+          decision: decision.decision,
+          agreement: decision.agreement,
+          details: { decisionId: ids[i]!, context, toAgency: request.toAgency, pairs },
+        })),
+      );
+    }
   }
 
   /**
@@ -525,26 +528,8 @@ export class LinkageService {
     // A batch re-link knows every person's keys already; one record's change walks them from the index.
     const keysOf = known ?? (await this.repo.familyComponent(m, persons));
     const people = [...keysOf.keys()];
-    const parent = new Map(people.map((p) => [p, p]));
-    const find = (x: string): string => (parent.get(x) === x ? x : find(parent.get(x)!));
-    const firstWithKey = new Map<string, string>();
-    const reasonsOf = new Map<string, Set<string>>();
-    for (const [person, keys] of keysOf)
-      for (const key of keys) {
-        const first = firstWithKey.get(key);
-        if (first === undefined) firstWithKey.set(key, person);
-        else if (find(first) !== find(person)) parent.set(find(person), find(first));
-      }
-    const groups = new Map<string, string[]>();
-    for (const p of people) (groups.get(find(p)) ?? groups.set(find(p), []).get(find(p))!).push(p);
-    const clusters = [...groups.values()];
-    for (const [key, first] of firstWithKey) {
-      const root = find(first);
-      const why = key.startsWith('uprn:')
-        ? 'living at the same property (UPRN)'
-        : `recorded in one household by ${key.slice('household:'.length).split('/')[0]}`;
-      (reasonsOf.get(root) ?? reasonsOf.set(root, new Set()).get(root)!).add(why);
-    }
+    const grouped = familiesByKeys(keysOf);
+    const clusters = grouped.map((f) => f.persons);
     const previousFamily = await this.repo.familyOfPersons(m, people);
     const previous = new Map([...previousFamily].filter(([, f]) => f !== null) as [string, string][]);
     const oldFamilies = [...new Set(previous.values())];
@@ -555,7 +540,7 @@ export class LinkageService {
       clusters.map((persons, c) => ({
         id: answer.ids[c]!,
         persons,
-        reasons: [...(reasonsOf.get(find(persons[0]!)) ?? [])].sort(),
+        reasons: grouped[c]!.reasons,
       })),
     );
     for (const merge of answer.merges) {

@@ -181,6 +181,31 @@ describe('linkage in the service', () => {
     expect(denied[0].n).toBeGreaterThan(0);
     const after = await dataSource.query(`SELECT count(*)::int AS n FROM audit_event`);
     expect(after[0].n).toBeGreaterThan(before[0].n);
+    // Every refused pair is named, both ways, in a recorded refusal: grouped by direction and answer,
+    // so far fewer rows than pairs.
+    const { pairs, refusals } = await dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+      return {
+        pairs: await m.query<{ x: string; y: string; refX: string; refY: string }[]>(
+          `SELECT ra.agency_id AS x, rb.agency_id AS y, ra.features->>'id' AS "refX", rb.features->>'id' AS "refY"
+           FROM linkage_link l JOIN linkage_record ra ON ra.source_record_id = l.a
+           JOIN linkage_record rb ON rb.source_record_id = l.b WHERE l.governance = 'denied'`,
+        ),
+        refusals: await m.query<{ from_agency: string; to_agency: string; subjects: string[] }[]>(
+          `SELECT from_agency, to_agency, subjects FROM governance_decision
+           WHERE context = 'identity-matching link (batch)' AND decision = 'deny' AND at = $1`,
+          [at],
+        ),
+      };
+    });
+    const named = new Set(refusals.flatMap((r) => r.subjects.map((s) => `${r.from_agency}>${r.to_agency}:${s}`)));
+    for (const p of pairs)
+      for (const [from, to] of [
+        [p.x, p.y],
+        [p.y, p.x],
+      ])
+        for (const ref of [p.refX, p.refY]) expect(named.has(`${from}>${to}:${ref}`)).toBe(true);
+    expect(refusals.length).toBeLessThan(pairs.length);
   }, 120_000);
 
   it('a batch split into partitions scored by different workers gives the answer of one process', async () => {

@@ -54,3 +54,55 @@ export function groupFamilies(records: readonly Prepared[], personOf: Int32Array
   }
   return [...families.values()];
 }
+
+/** A family of persons (by id) found from their family keys, with why they belong together. */
+export interface KeyedFamily {
+  persons: string[];
+  reasons: string[];
+}
+
+/** Plain words for a family key: `household:<agency>/<ref>` or `uprn:<uprn>`. */
+export function familyReason(key: string): string {
+  return key.startsWith('uprn:')
+    ? 'living at the same property (UPRN)'
+    : `recorded in one household by ${key.slice('household:'.length).split('/')[0]}`;
+}
+
+/**
+ * Persons -> families by shared family keys (the service's form of `groupFamilies`: persons are ids and
+ * already carry their records' keys). Every person is in exactly one family, alone if it shares no key;
+ * a family's reasons are the keys its persons share, in plain words, sorted.
+ */
+export function familiesByKeys(keysOf: ReadonlyMap<string, readonly string[]>): KeyedFamily[] {
+  const people = [...keysOf.keys()];
+  const index = new Map(people.map((p, i) => [p, i]));
+  const parent = Int32Array.from(people, (_, i) => i);
+  const find = (x: number): number => {
+    let root = x;
+    while (parent[root] !== root) root = parent[root]!;
+    while (parent[x] !== root) [x, parent[x]] = [parent[x]!, root];
+    return root;
+  };
+  const firstWithKey = new Map<string, number>();
+  for (const [person, keys] of keysOf) {
+    const p = index.get(person)!;
+    for (const key of keys) {
+      const first = firstWithKey.get(key);
+      if (first === undefined) firstWithKey.set(key, p);
+      else parent[find(p)] = find(first);
+    }
+  }
+  const byRoot = new Map<number, KeyedFamily>();
+  people.forEach((person, i) => {
+    const root = find(i);
+    const family = byRoot.get(root) ?? byRoot.set(root, { persons: [], reasons: [] }).get(root)!;
+    family.persons.push(person);
+  });
+  const reasons = new Map<number, Set<string>>();
+  for (const [key, first] of firstWithKey) {
+    const root = find(first);
+    (reasons.get(root) ?? reasons.set(root, new Set()).get(root)!).add(familyReason(key));
+  }
+  for (const [root, family] of byRoot) family.reasons = [...(reasons.get(root) ?? [])].sort();
+  return [...byRoot.values()];
+}

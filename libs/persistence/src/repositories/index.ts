@@ -6,3 +6,4 @@ export * from './governance/index.js';
 export * from './broker-signing-key.repository.js';
 export * from './linkage.repository.js';
 export * from './subject-rights.repository.js';
+export * from './linkage-batch.repository.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Decision, DecisionRequest } from '@joinedup/governance';
 import { queryRows, withAgencyScope } from '../../scope.js';
@@ -69,6 +70,53 @@ export class GovernanceDecisionRepository {
       ],
     );
     return rows[0]!;
+  }
+
+  /**
+   * Many answers in one statement (one row each); answers the new rows' ids in order. Each entry's
+   * request may name many subjects (a batch re-link records one row per group of pairs).
+   */
+  async appendMany(
+    manager: EntityManager,
+    at: Date,
+    entries: readonly { request: DecisionRequest; decision: Decision }[],
+    context: string,
+  ): Promise<string[]> {
+    if (entries.length === 0) return [];
+    const ids = entries.map(() => randomUUID());
+    await manager.query(
+      `INSERT INTO governance_decision (id, at, purpose, from_agency, to_agency, subjects, requested, permitted, fields,
+         decision, agreement_id, agreement_version, consent_ref, reasons, context)
+       SELECT r.id, $1, r.purpose, r.from_agency, r.to_agency, ARRAY(SELECT jsonb_array_elements_text(r.subjects)),
+         ARRAY(SELECT jsonb_array_elements_text(r.requested)), ARRAY(SELECT jsonb_array_elements_text(r.permitted)),
+         CASE WHEN jsonb_typeof(r.fields) = 'array' THEN ARRAY(SELECT jsonb_array_elements_text(r.fields)) END,
+         r.decision, r.agreement_id, r.agreement_version, r.consent_ref, r.reasons, $3
+       FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, purpose text, from_agency text, to_agency text,
+         subjects jsonb, requested jsonb, permitted jsonb, fields jsonb, decision text, agreement_id text,
+         agreement_version int, consent_ref text, reasons jsonb)`,
+      [
+        at,
+        JSON.stringify(
+          entries.map(({ request, decision }, i) => ({
+            id: ids[i],
+            purpose: request.purpose,
+            from_agency: request.fromAgency,
+            to_agency: request.toAgency,
+            subjects: subjectsOf(request.subject),
+            requested: [...new Set(request.categories)],
+            permitted: decision.categories,
+            fields: decision.fields,
+            decision: decision.decision,
+            agreement_id: decision.agreement?.id ?? null,
+            agreement_version: decision.agreement?.version ?? null,
+            consent_ref: decision.consentRef,
+            reasons: decision.reasons,
+          })),
+        ),
+        context,
+      ],
+    );
+    return ids;
   }
 
   /** Newest first. */

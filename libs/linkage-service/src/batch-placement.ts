@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { assignStableIds, familiesByKeys, familyKeys, type Prepared, type StableIdAnswer } from '@joinedup/linkage';
+import type { IndexedPlace, LinkageChangeRow, Retired } from '@joinedup/persistence';
+
+/** Where a batch re-link puts every live record: persons and families with stable ids, and what retires. */
+export interface Placement {
+  persons: StableIdAnswer;
+  families: { id: string; reasons: string[] }[];
+  /** Every person in use with its family. */
+  personRows: { id: string; family: string }[];
+  personOfRecord: Map<string, string>;
+  familyOfRecord: (recordId: string) => string | null;
+  retiredPersons: Retired[];
+  retiredFamilies: Retired[];
+  changes: LinkageChangeRow[];
+}
+
+/** Ids per linkage_change row for long lists (a first link of a place creates every person at once). */
+const IDS_PER_CHANGE = 1000;
+
+/**
+ * Persons from the clustering and families from their keys, each given stable ids against where the
+ * records sat before (a merge keeps the older id, a split is recorded), all in memory. Persons and
+ * families active before and no longer in use retire: merged into their successor, or emptied.
+ */
+export function placeEveryone(
+  records: readonly { id: string }[],
+  prepared: readonly Prepared[],
+  personOf: ArrayLike<number>,
+  /** Live records' places before the re-link. */
+  before: readonly IndexedPlace[],
+  /** Every indexed record's place before, live or not (for the families of continuing persons). */
+  places: readonly IndexedPlace[],
+  personAges: ReadonlyMap<string, number>,
+  familyAges: ReadonlyMap<string, number>,
+): Placement {
+  const clusters: string[][] = [];
+  for (let i = 0; i < records.length; i += 1) (clusters[personOf[i]!] ??= []).push(records[i]!.id);
+  const previousPerson = new Map(before.filter((p) => p.person).map((p) => [p.id, p.person!]));
+  const persons = assignStableIds(clusters, previousPerson, (id) => personAges.get(id) ?? Infinity, randomUUID);
+  const personOfRecord = new Map<string, string>();
+  clusters.forEach((members, c) => members.forEach((id) => personOfRecord.set(id, persons.ids[c]!)));
+
+  const keysOf = new Map<string, string[]>();
+  records.forEach((record, i) => {
+    const person = personOfRecord.get(record.id)!;
+    const keys = keysOf.get(person) ?? keysOf.set(person, []).get(person)!;
+    for (const key of familyKeys(prepared[i]!)) if (!keys.includes(key)) keys.push(key);
+  });
+  const grouped = familiesByKeys(keysOf);
+  const familyBefore = new Map(places.filter((p) => p.person && p.family).map((p) => [p.person!, p.family!]));
+  const previousFamily = new Map(
+    [...keysOf.keys()].filter((p) => familyBefore.has(p)).map((p) => [p, familyBefore.get(p)!]),
+  );
+  const families = assignStableIds(
+    grouped.map((f) => f.persons),
+    previousFamily,
+    (id) => familyAges.get(id) ?? Infinity,
+    randomUUID,
+  );
+  const familyOfPerson = new Map<string, string>();
+  grouped.forEach((f, c) => f.persons.forEach((p) => familyOfPerson.set(p, families.ids[c]!)));
+
+  return {
+    persons,
+    families: grouped.map((f, c) => ({ id: families.ids[c]!, reasons: f.reasons })),
+    personRows: [...familyOfPerson].map(([id, family]) => ({ id, family })),
+    personOfRecord,
+    familyOfRecord: (id) => familyOfPerson.get(personOfRecord.get(id) ?? '') ?? null,
+    retiredPersons: retired(personAges.keys(), persons),
+    retiredFamilies: retired(familyAges.keys(), families),
+    changes: [...changesOf('person', persons), ...changesOf('family', families)],
+  };
+}
+
+/** Ids active before that the answer no longer uses: merged ones name their successor. */
+function retired(active: Iterable<string>, answer: StableIdAnswer): Retired[] {
+  const inUse = new Set(answer.ids);
+  const mergedInto = new Map(answer.merges.flatMap((m) => m.from.map((id) => [id, m.into] as const)));
+  return [...active].filter((id) => !inUse.has(id)).map((id) => ({ id, into: mergedInto.get(id) ?? null }));
+}
+
+function changesOf(kind: 'person' | 'family', answer: StableIdAnswer): LinkageChangeRow[] {
+  const rows: LinkageChangeRow[] = [
+    ...answer.merges.map((m) => ({
+      kind: `${kind}.merged`,
+      ids: [m.into, ...m.from],
+      details: { into: m.into, batch: true },
+    })),
+    ...answer.splits.map((s) => ({
+      kind: `${kind}.split`,
+      ids: [s.from, ...s.into],
+      details: { from: s.from, batch: true },
+    })),
+  ];
+  for (let i = 0; i < answer.created.length; i += IDS_PER_CHANGE)
+    rows.push({ kind: `${kind}.created`, ids: answer.created.slice(i, i + IDS_PER_CHANGE), details: { batch: true } });
+  return rows;
+}

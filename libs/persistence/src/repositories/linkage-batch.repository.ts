@@ -1,0 +1,156 @@
+import type { EntityManager } from 'typeorm';
+import type { IndexRow, StoredLink } from './linkage.repository.js';
+
+/** A live record's place before a batch re-link: its person and that person's family. */
+export interface IndexedPlace {
+  id: string;
+  person: string | null;
+  family: string | null;
+}
+
+/** A person or family no longer in use: merged into another (`into`) or emptied. */
+export interface Retired {
+  id: string;
+  into: string | null;
+}
+
+export interface LinkageChangeRow {
+  kind: string;
+  ids: string[];
+  details: Record<string, unknown>;
+}
+
+/** Rows per statement: big enough that round trips do not count, small enough to stream. */
+const CHUNK = 5000;
+
+const chunks = <T>(rows: readonly T[], size = CHUNK): T[][] =>
+  Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => rows.slice(i * size, (i + 1) * size));
+
+/**
+ * The batch re-link's writes: everything computed in memory first, then written in few large
+ * statements, and rows that did not change are not rewritten (a re-link after a threshold change moves
+ * a few persons, not every row and its index entries).
+ */
+export class LinkageBatchRepository {
+  /** Where every indexed record sits now (live or not: the caller keeps the live ones). */
+  async places(m: EntityManager): Promise<IndexedPlace[]> {
+    return m.query(
+      `SELECT r.source_record_id AS id, r.person_id AS person, p.family_id AS family
+       FROM linkage_record r LEFT JOIN linked_person p ON p.id = r.person_id`,
+    );
+  }
+
+  /** Creation order of every active person or family (smaller is older), for "a merge keeps the older id". */
+  async activeAges(m: EntityManager, table: 'linked_person' | 'family'): Promise<Map<string, number>> {
+    const rows = await m.query<{ id: string; t: string }[]>(
+      `SELECT id, extract(epoch FROM created_at) * 1000000 AS t FROM ${table} WHERE status = 'active'`,
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.t)]));
+  }
+
+  /** Index rows of records no longer live go (their links go with every link below). */
+  async dropNotLive(m: EntityManager): Promise<void> {
+    await m.query(
+      `DELETE FROM linkage_record r WHERE NOT EXISTS
+         (SELECT 1 FROM source_record s WHERE s.id = r.source_record_id AND s.status = 'active')`,
+    );
+  }
+
+  async replaceAllLinks(m: EntityManager, links: readonly StoredLink[]): Promise<void> {
+    await m.query(`DELETE FROM linkage_link`);
+    for (const chunk of chunks(links)) {
+      await m.query(
+        `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::float8[], $4::text[], $5::text[], $6::jsonb[], $7::text[])`,
+        [
+          chunk.map((l) => l.a),
+          chunk.map((l) => l.b),
+          chunk.map((l) => l.probability),
+          chunk.map((l) => l.decision),
+          chunk.map((l) => l.governance),
+          chunk.map((l) => JSON.stringify(l.comparisons)),
+          chunk.map((l) => l.modelVersion),
+        ],
+      );
+    }
+  }
+
+  /** Index rows with their person, written only where something differs from what is stored. */
+  async writeIndex(m: EntityManager, rows: readonly (IndexRow & { personId: string })[]): Promise<void> {
+    for (const chunk of chunks(rows)) {
+      await m.query(
+        `INSERT INTO linkage_record (source_record_id, agency_id, person_id, features, blocking_keys, family_keys)
+         SELECT i.id, i.agency, i.person, i.features, ARRAY(SELECT jsonb_array_elements_text(i.keys)),
+                ARRAY(SELECT jsonb_array_elements_text(i.family))
+         FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, agency text, person uuid, features jsonb, keys jsonb, family jsonb)
+         ON CONFLICT (source_record_id) DO UPDATE SET person_id = EXCLUDED.person_id, features = EXCLUDED.features,
+           blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()
+         WHERE (linkage_record.person_id, linkage_record.features, linkage_record.blocking_keys, linkage_record.family_keys)
+           IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.features, EXCLUDED.blocking_keys, EXCLUDED.family_keys)`,
+        [
+          JSON.stringify(
+            chunk.map((r) => ({
+              id: r.sourceRecordId,
+              agency: r.agencyId,
+              person: r.personId,
+              features: r.features,
+              keys: r.blockingKeys,
+              family: r.familyKeys,
+            })),
+          ),
+        ],
+      );
+    }
+  }
+
+  /** Families in use, with their reasons; created, revived or updated only where they differ. */
+  async writeFamilies(m: EntityManager, families: readonly { id: string; reasons: readonly string[] }[]) {
+    for (const chunk of chunks(families)) {
+      await m.query(
+        `INSERT INTO family (id, reasons)
+         SELECT r.id, ARRAY(SELECT jsonb_array_elements_text(r.reasons))
+         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, reasons jsonb)
+         ON CONFLICT (id) DO UPDATE SET reasons = EXCLUDED.reasons, status = 'active', merged_into = NULL
+         WHERE (family.reasons, family.status, family.merged_into) IS DISTINCT FROM (EXCLUDED.reasons, 'active', NULL::uuid)`,
+        [JSON.stringify(chunk)],
+      );
+    }
+  }
+
+  /** Persons in use, each with its family; created, revived or moved only where they differ. */
+  async writePersons(m: EntityManager, persons: readonly { id: string; family: string }[]) {
+    for (const chunk of chunks(persons)) {
+      await m.query(
+        `INSERT INTO linked_person (id, family_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])
+         ON CONFLICT (id) DO UPDATE SET family_id = EXCLUDED.family_id, status = 'active', merged_into = NULL
+         WHERE (linked_person.family_id, linked_person.status, linked_person.merged_into)
+           IS DISTINCT FROM (EXCLUDED.family_id, 'active', NULL::uuid)`,
+        [chunk.map((p) => p.id), chunk.map((p) => p.family)],
+      );
+    }
+  }
+
+  /** Persons or families no longer in use: `merged` into another, or `empty`; a retired person has no family. */
+  async retire(m: EntityManager, table: 'linked_person' | 'family', retired: readonly Retired[]) {
+    const familyReset = table === 'linked_person' ? ', family_id = NULL' : '';
+    for (const chunk of chunks(retired)) {
+      await m.query(
+        `UPDATE ${table} t SET status = CASE WHEN v.target IS NULL THEN 'empty' ELSE 'merged' END,
+           merged_into = v.target${familyReset}
+         FROM unnest($1::uuid[], $2::uuid[]) AS v(id, target) WHERE t.id = v.id`,
+        [chunk.map((r) => r.id), chunk.map((r) => r.into)],
+      );
+    }
+  }
+
+  async logChanges(m: EntityManager, changes: readonly LinkageChangeRow[]): Promise<void> {
+    for (const chunk of chunks(changes, 1000)) {
+      await m.query(
+        `INSERT INTO linkage_change (kind, ids, details)
+         SELECT r.kind, ARRAY(SELECT jsonb_array_elements_text(r.ids))::uuid[], r.details
+         FROM jsonb_to_recordset($1::jsonb) AS r(kind text, ids jsonb, details jsonb)`,
+        [JSON.stringify(chunk)],
+      );
+    }
+  }
+}
