@@ -198,6 +198,8 @@ export async function relinkAll(
           familyKeys: familyKeys(features),
         };
       }),
+      // A first link of the place (or most of it): cheaper to build the blocking index than to fill it.
+      before.length < rows.length / 2,
     );
     progress('block sizes');
     await service.repo.recountBlocks(m);

@@ -1,7 +1,8 @@
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { GovernanceEngine } from '@joinedup/governance';
 import { pairwiseMetrics } from '@joinedup/linkage';
-import { createDataSource, SourceRecordRepository } from '@joinedup/persistence';
+import { CANDIDATES_SQL, createDataSource, SourceRecordRepository } from '@joinedup/persistence';
 import { NORTHMOOR_AGENCIES } from '@joinedup/place';
 import {
   createTestDatabase,
@@ -144,6 +145,31 @@ describe('linkage in the service', () => {
     expect(await apart()).toBe(true);
     await relinkAll(dataSource, service);
   }, 180_000);
+
+  it('a candidate lookup reads its blocks by key, not the whole block table (row-level security)', async () => {
+    // A place-sized block table (made-up keys no record has), analysed as autovacuum would: under the
+    // table's row-level security the planner once chose to scan all of it for every record linked.
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query(`INSERT INTO linkage_block (key, size) SELECT g, 1 FROM generate_series(1, 300000) g`);
+      await owner.query(`ANALYZE linkage_block`);
+      const plan = await dataSource.transaction(async (m) => {
+        await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+        const rows = await m.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${CANDIDATES_SQL}`, [
+          ['dob:2011|4|17', 'rare-family:kelly', 'names+year:AF|KL:2011'],
+          [500, 50, 500],
+          '00000000-0000-0000-0000-000000000000',
+        ]);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toMatch(/Index Scan using \S+ on linkage_block/);
+      expect(plan).not.toMatch(/Seq Scan on linkage_block/);
+    } finally {
+      await owner.query(`DELETE FROM linkage_block WHERE key BETWEEN 1 AND 300000`);
+      await owner.end();
+    }
+  });
 
   it('a withdrawn record leaves its person and family at once', async () => {
     const rows = await partition(dataSource);

@@ -77,6 +77,9 @@ export const APPEND_ONLY_TABLES: readonly string[] = [
   'governance_decision',
 ];
 
+/** SECURITY DEFINER functions the app role may call. */
+export const OWNER_FUNCTIONS: readonly string[] = ['linkage_blocking_index_drop', 'linkage_blocking_index_build'];
+
 async function grantAppRole(query: (sql: string) => Promise<unknown>, database: string, role: string): Promise<void> {
   const r = quoteIdent(role);
   await query(`GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${r}`);
@@ -84,6 +87,8 @@ async function grantAppRole(query: (sql: string) => Promise<unknown>, database: 
   await query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`);
   await query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
   await query(`REVOKE ALL ON typeorm_migrations FROM ${r}`);
+  // Owner's operations the app may run, each a function of its own (see their migrations).
+  for (const f of OWNER_FUNCTIONS) await query(`GRANT EXECUTE ON FUNCTION ${f}() TO ${r}`);
   for (const table of APPEND_ONLY_TABLES) {
     await query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${quoteIdent(table)} FROM ${r}`);
   }

@@ -6,7 +6,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'linkage_block' })
 export class LinkageBlockEntity {
-  @PrimaryColumn({ type: 'text' })
+  /** The key's hash, as in linkage_record.blocking_keys. */
+  @PrimaryColumn({ type: 'bigint' })
   key!: string;
 
   @Column({ type: 'int' })

@@ -23,7 +23,11 @@ export class LinkageRecordEntity {
   @Column({ type: 'jsonb' })
   features!: Record<string, unknown>;
 
-  @Column({ name: 'blocking_keys', type: 'text', array: true })
+  /**
+   * 64-bit hashes of the blocking keys (`hashtextextended(key, 0)`): GIN builds and searches integers
+   * twice as fast as the keys' text, and the keys (names, dates, NHS numbers) are not stored in clear.
+   */
+  @Column({ name: 'blocking_keys', type: 'bigint', array: true })
   blockingKeys!: string[];
 
   /** Household references and UPRN: what ties this record's person to a family. */

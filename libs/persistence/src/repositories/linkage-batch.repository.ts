@@ -1,5 +1,7 @@
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import type { IndexRow, StoredLink } from './linkage.repository.js';
+import { BLOCK_HASHES, type IndexRow, type StoredLink } from './linkage.repository.js';
 
 /** A live record's place before a batch re-link: its person and that person's family. */
 export interface IndexedPlace {
@@ -56,51 +58,66 @@ export class LinkageBatchRepository {
     );
   }
 
+  /** Every link replaced, streamed in by COPY as the index rows are (see writeIndex). */
   async replaceAllLinks(m: EntityManager, links: readonly StoredLink[]): Promise<void> {
     await m.query(`DELETE FROM linkage_link`);
-    for (const chunk of chunks(links)) {
-      await m.query(
-        `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::float8[], $4::text[], $5::text[], $6::jsonb[], $7::text[])`,
-        [
-          chunk.map((l) => l.a),
-          chunk.map((l) => l.b),
-          chunk.map((l) => l.probability),
-          chunk.map((l) => l.decision),
-          chunk.map((l) => l.governance),
-          chunk.map((l) => JSON.stringify(l.comparisons)),
-          chunk.map((l) => l.modelVersion),
-        ],
-      );
-    }
+    await m.query(
+      `CREATE TEMPORARY TABLE linkage_batch_link (a uuid, b uuid, probability float8, decision text, governance text,
+         comparisons jsonb, model_version text) ON COMMIT DROP`,
+    );
+    await copyInto(
+      m,
+      `COPY linkage_batch_link FROM STDIN WITH (FORMAT csv)`,
+      (function* () {
+        for (const l of links)
+          yield `${l.a},${l.b},${l.probability},${l.decision},${l.governance},${csv(
+            JSON.stringify(l.comparisons),
+          )},${csv(l.modelVersion)}\n`;
+      })(),
+    );
+    await m.query(
+      `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
+       SELECT * FROM linkage_batch_link`,
+    );
+    await m.query(`DROP TABLE linkage_batch_link`);
   }
 
-  /** Index rows with their person, written only where something differs from what is stored. */
-  async writeIndex(m: EntityManager, rows: readonly (IndexRow & { personId: string })[]): Promise<void> {
-    for (const chunk of chunks(rows)) {
-      await m.query(
-        `INSERT INTO linkage_record (source_record_id, agency_id, person_id, features, blocking_keys, family_keys)
-         SELECT i.id, i.agency, i.person, i.features, ARRAY(SELECT jsonb_array_elements_text(i.keys)),
-                ARRAY(SELECT jsonb_array_elements_text(i.family))
-         FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, agency text, person uuid, features jsonb, keys jsonb, family jsonb)
-         ON CONFLICT (source_record_id) DO UPDATE SET person_id = EXCLUDED.person_id, features = EXCLUDED.features,
-           blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()
-         WHERE (linkage_record.person_id, linkage_record.features, linkage_record.blocking_keys, linkage_record.family_keys)
-           IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.features, EXCLUDED.blocking_keys, EXCLUDED.family_keys)`,
-        [
-          JSON.stringify(
-            chunk.map((r) => ({
-              id: r.sourceRecordId,
-              agency: r.agencyId,
-              person: r.personId,
-              features: r.features,
-              keys: r.blockingKeys,
-              family: r.familyKeys,
-            })),
-          ),
-        ],
-      );
-    }
+  /**
+   * Index rows with their person, written only where something differs from what is stored. The rows
+   * stream into a temporary table by COPY, then one statement upserts them.
+   */
+  async writeIndex(
+    m: EntityManager,
+    rows: readonly (IndexRow & { personId: string })[],
+    /** Most rows are new (a first link): drop the GIN index and build it after the rows are in. */
+    rebuild: boolean,
+  ): Promise<void> {
+    await m.query(
+      `CREATE TEMPORARY TABLE linkage_batch_index (id uuid, agency text, person uuid, features jsonb, keys jsonb,
+         family jsonb) ON COMMIT DROP`,
+    );
+    await copyInto(
+      m,
+      `COPY linkage_batch_index FROM STDIN WITH (FORMAT csv)`,
+      (function* () {
+        for (const r of rows)
+          yield `${r.sourceRecordId},${csv(r.agencyId)},${r.personId},${csv(JSON.stringify(r.features))},${csv(
+            JSON.stringify(r.blockingKeys),
+          )},${csv(JSON.stringify(r.familyKeys))}\n`;
+      })(),
+    );
+    if (rebuild) await m.query(`SELECT linkage_blocking_index_drop()`);
+    await m.query(
+      `INSERT INTO linkage_record (source_record_id, agency_id, person_id, features, blocking_keys, family_keys)
+       SELECT i.id, i.agency, i.person, i.features, ${BLOCK_HASHES}, ARRAY(SELECT jsonb_array_elements_text(i.family))
+       FROM linkage_batch_index i
+       ON CONFLICT (source_record_id) DO UPDATE SET person_id = EXCLUDED.person_id, features = EXCLUDED.features,
+         blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()
+       WHERE (linkage_record.person_id, linkage_record.features, linkage_record.blocking_keys, linkage_record.family_keys)
+         IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.features, EXCLUDED.blocking_keys, EXCLUDED.family_keys)`,
+    );
+    await m.query(`DROP TABLE linkage_batch_index`);
+    if (rebuild) await m.query(`SELECT linkage_blocking_index_build()`);
   }
 
   /** Families in use, with their reasons; created, revived or updated only where they differ. */
@@ -153,4 +170,29 @@ export class LinkageBatchRepository {
       );
     }
   }
+}
+
+/** A CSV field, quoted (COPY's CSV format: an unquoted empty field would be NULL). */
+const csv = (v: string) => `"${v.replace(/"/g, '""')}"`;
+
+/** Streams lines into `COPY ... FROM STDIN` on the manager's connection, inside its transaction. */
+async function copyInto(m: EntityManager, sql: string, lines: Iterable<string>): Promise<void> {
+  const client = (await m.queryRunner!.connect()) as PoolClient;
+  const stream = client.query(copyFrom(sql));
+  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+  failed.catch(() => undefined);
+  let buffer = '';
+  for (const line of lines) {
+    buffer += line;
+    if (buffer.length < 1 << 16) continue;
+    const more = stream.write(buffer);
+    buffer = '';
+    if (!more) await Promise.race([new Promise((r) => stream.once('drain', r)), failed]);
+  }
+  await Promise.race([
+    new Promise<void>((resolve, reject) =>
+      stream.end(buffer, (error?: Error | null) => (error ? reject(error) : resolve())),
+    ),
+    failed,
+  ]);
 }
