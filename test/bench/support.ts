@@ -71,8 +71,9 @@ export async function startBuiltWorker(
 ): Promise<{ port: number; peakRssMb(): number; stop(): Promise<void> }> {
   const port = await freePort();
   const child = spawn('node', [...profile, 'dist/apps/worker/src/main.js'], {
-    env: { ...process.env, LOG_LEVEL: 'warn', WORKER_PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_WORKER_LOG=info shows the workers' logs (a batch merge logs each stage with its time).
+    env: { ...process.env, LOG_LEVEL: process.env.BENCH_WORKER_LOG ?? 'warn', WORKER_PORT: String(port), ...env },
+    stdio: ['ignore', process.env.BENCH_WORKER_LOG ? 'inherit' : 'ignore', 'inherit'],
   });
   for (let i = 0; i < 150; i += 1) {
     try {

@@ -35,6 +35,46 @@ export interface SourceRow {
   invalid_fields: string[];
 }
 
+/** A live record as a batch keeps it once prepared: the full record is not held (memory at a million). */
+export interface LiveRecord {
+  id: string;
+  agency_id: string;
+}
+
+/** Full records in memory at once while preparing. */
+const PAGE = 10_000;
+
+/**
+ * The live records (`asOf`: only those unchanged since then), ordered by id, and their prepared
+ * features: read a page at a time so that only one page of full records is held. `between` runs after
+ * each page (a job yields there, so its lock is renewed).
+ */
+export async function readPrepared(
+  m: Pick<EntityManager, 'query'>,
+  asOf: Date | null,
+  between: () => Promise<void> = async () => undefined,
+  pageSize = PAGE,
+): Promise<{ rows: LiveRecord[]; prepared: Prepared[] }> {
+  const rows: LiveRecord[] = [];
+  const prepared: Prepared[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page: SourceRow[] = await m.query(
+      `SELECT id, agency_id, record, invalid_fields FROM source_record
+       WHERE status = 'active' AND ($1::timestamptz IS NULL OR updated_at <= $1)
+         AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3`,
+      [asOf, after, pageSize],
+    );
+    for (const row of page) {
+      rows.push({ id: row.id, agency_id: row.agency_id });
+      prepared.push(LinkageService.prepare(row));
+    }
+    await between();
+    if (page.length < pageSize) return { rows, prepared };
+    after = page[page.length - 1]!.id;
+  }
+}
+
 /** A batch's scored pairs (by position in the live records, ordered by id) and how many were compared. */
 export interface BatchEvidence {
   candidatePairs: number;
@@ -43,7 +83,7 @@ export interface BatchEvidence {
 
 /** Where a batch's scored pairs come from: scored here (`scoreHere`), or by a run's partitions (RelinkRuns). */
 export type EvidenceSource = (
-  rows: readonly SourceRow[],
+  rows: readonly LiveRecord[],
   prepared: readonly Prepared[],
   model: TrainedModel,
   progress: (stage: string) => void,
@@ -56,8 +96,6 @@ export const scoreHere: EvidenceSource = async (_rows, prepared, model, progress
   progress(`${pairs.length} candidate pairs; comparing`);
   return { candidatePairs: pairs.length, pairs: explainedPairs(prepared, pairs, model) };
 };
-
-export const LIVE_RECORDS_SQL = `SELECT id, agency_id, record, invalid_fields FROM source_record WHERE status = 'active'`;
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
@@ -90,9 +128,8 @@ export async function relinkAll(
   return withSystemScope(dataSource, async (m) => {
     await service.repo.lock(m);
     const model = options.model ?? (await service.refreshModel(m));
-    const rows = await m.query<SourceRow[]>(`${LIVE_RECORDS_SQL} ORDER BY id`);
+    const { rows, prepared } = await readPrepared(m, null);
     progress(`${rows.length} live records`);
-    const prepared = rows.map((r) => LinkageService.prepare(r));
     const position = new Map(rows.map((r, i) => [r.id, i]));
     const human = (await service.repo.allDecisions(m))
       .filter((d) => position.has(d.a) && position.has(d.b))

@@ -11,7 +11,7 @@ import {
   type PlacedRecords,
   type TestDatabase,
 } from '@joinedup/testing';
-import { relinkAll } from './batch-relink.js';
+import { readPrepared, relinkAll } from './batch-relink.js';
 import { LinkageService } from './linkage-service.js';
 import { RelinkRuns } from './relink-runs.js';
 import { loadTrainedModel } from './trained-model.js';
@@ -169,6 +169,21 @@ describe('linkage in the service', () => {
       await owner.query(`DELETE FROM linkage_block WHERE key BETWEEN 1 AND 300000`);
       await owner.end();
     }
+  });
+
+  it('a batch reads the live records in pages: every record once, in id order, as of the run', async () => {
+    const read = (asOf: Date | null, pageSize?: number) =>
+      dataSource.transaction(async (m) => {
+        await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+        return readPrepared(m, asOf, undefined, pageSize);
+      });
+    const whole = await read(null);
+    const paged = await read(null, 97);
+    expect(whole.rows.length).toBeGreaterThan(97 * 3);
+    expect(paged.rows).toEqual(whole.rows);
+    expect(paged.prepared).toEqual(whole.prepared);
+    expect([...whole.rows.map((r) => r.id)].sort()).toEqual(whole.rows.map((r) => r.id));
+    expect((await read(new Date('2000-01-01T00:00:00Z'), 97)).rows).toEqual([]);
   });
 
   it('a withdrawn record leaves its person and family at once', async () => {

@@ -3,15 +3,14 @@ import { hostname } from 'node:os';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditWriter } from '@joinedup/audit';
 import { BrokerError } from '@joinedup/core';
-import { type ExplainedPair, explainedPairs, partitionPairs, type Prepared } from '@joinedup/linkage';
+import { type ExplainedPair, explainedPairs, partitionPairs } from '@joinedup/linkage';
 import { withSystemScope } from '@joinedup/persistence';
-import { type EvidenceSource, LIVE_RECORDS_SQL, relinkAll, type RelinkDiff, type SourceRow } from './batch-relink.js';
+import { type EvidenceSource, readPrepared, relinkAll, type RelinkDiff } from './batch-relink.js';
 import { LinkageService } from './linkage-service.js';
 
 export const MAX_PARTITIONS = 64;
 /** Pairs compared between two yields to the event loop, so the job's lock is renewed during long work. */
 const PAIRS_PER_SLICE = 25_000;
-const RECORDS_PER_SLICE = 5_000;
 const WRITE_CHUNK = 2_000;
 
 export interface PartitionSummary {
@@ -110,12 +109,10 @@ export class RelinkRuns {
     const run = await this.row(runId);
     if (run.status !== 'scoring') return null;
     const model = await this.service.versions.model(this.dataSource.manager, run.model_version);
-    const rows = await this.snapshot(run);
-    const prepared: Prepared[] = [];
-    for (let i = 0; i < rows.length; i += RECORDS_PER_SLICE) {
-      for (const row of rows.slice(i, i + RECORDS_PER_SLICE)) prepared.push(LinkageService.prepare(row));
-      await yieldToLoop();
-    }
+    // The live records as they were when the run started: every partition sees the same population.
+    const { rows, prepared } = await withSystemScope(this.dataSource, (m) =>
+      readPrepared(m, run.created_at, yieldToLoop),
+    );
     const pairs = partitionPairs(prepared, model.blocking, model.maxBlockSize, partition, run.partitions);
     await yieldToLoop();
     const kept: ExplainedPair[] = [];
@@ -279,13 +276,6 @@ export class RelinkRuns {
       limit,
     ]);
     return rows.map(runOf);
-  }
-
-  /** The live records as they were when the run started: every partition sees the same population. */
-  private snapshot(run: RunRow): Promise<SourceRow[]> {
-    return withSystemScope(this.dataSource, (m) =>
-      m.query<SourceRow[]>(`${LIVE_RECORDS_SQL} AND updated_at <= $1 ORDER BY id`, [run.created_at]),
-    );
   }
 
   private async row(runId: string): Promise<RunRow> {
