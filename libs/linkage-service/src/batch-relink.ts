@@ -131,9 +131,12 @@ export async function relinkAll(
     const { rows, prepared } = await readPrepared(m, null);
     progress(`${rows.length} live records`);
     const position = new Map(rows.map((r, i) => [r.id, i]));
-    const human = (await service.repo.allDecisions(m))
-      .filter((d) => position.has(d.a) && position.has(d.b))
-      .map((d) => ({ a: position.get(d.a)!, b: position.get(d.b)!, decision: d.decision }));
+    const human = service.governedDecisions(
+      rows.map((r, i) => ({ agency: r.agency_id, ref: prepared[i]!.id })),
+      (await service.repo.allDecisions(m))
+        .filter((d) => position.has(d.a) && position.has(d.b))
+        .map((d) => ({ a: position.get(d.a)!, b: position.get(d.b)!, decision: d.decision })),
+    );
     const scoredPairs = await evidence(rows, prepared, model, progress);
     const scored = scoredPairs.pairs;
 

@@ -14,6 +14,7 @@ import {
   prepareRecord,
   scoreLevels,
   type Prepared,
+  type StableIdAnswer,
   type TrainedModel,
 } from '@joinedup/linkage';
 import {
@@ -432,6 +433,21 @@ export class LinkageService {
     };
   }
 
+  /**
+   * Human decisions as clustering may use them: a must-link across agencies joins two agencies' records
+   * into one person, so it needs the identity-matching gate as a model link does (cannot-link always
+   * applies: it only keeps records apart).
+   */
+  governedDecisions<D extends { a: number; b: number; decision: 'must-link' | 'cannot-link' }>(
+    records: readonly { agency: string; ref: string }[],
+    decisions: readonly D[],
+  ): D[] {
+    return decisions.filter((d) => {
+      const [x, y] = [records[d.a]!, records[d.b]!];
+      return d.decision === 'cannot-link' || x.agency === y.agency || this.gate(x.agency, y.agency, [x.ref, y.ref]);
+    });
+  }
+
   /** The gate's answer without recording it (batch clustering asks first, then records the links it keeps). */
   readonly gate = (x: string, y: string, subject: string[]): boolean =>
     [
@@ -496,18 +512,20 @@ export class LinkageService {
     const links = (await this.repo.linksAmong(m, component))
       .filter((l) => l.governance !== 'denied')
       .map((l) => ({ a: index.get(l.a)!, b: index.get(l.b)!, probability: l.probability }));
-    const decisions = (await this.repo.decisionsAmong(m, component)).map((d) => ({
-      a: index.get(d.a)!,
-      b: index.get(d.b)!,
-      decision: d.decision,
-    }));
+    const decisions = this.governedDecisions(
+      records.map((r) => ({ agency: r.agencyId, ref: (r.features as { id: string }).id })),
+      (await this.repo.decisionsAmong(m, component)).map((d) => ({
+        a: index.get(d.a)!,
+        b: index.get(d.b)!,
+        decision: d.decision,
+      })),
+    );
     const personOf = clusterPersons(records.length, links, this.model.thresholds, decisions);
     const clusters: string[][] = [];
     personOf.forEach((c, i) => (clusters[c] ??= []).push(records[i]!.sourceRecordId));
     const previous = new Map(records.filter((r) => r.personId).map((r) => [r.sourceRecordId, r.personId!]));
     const oldPersons = [...new Set([...previous.values(), ...alsoPersons])];
-    const ages = await this.repo.ages(m, 'linked_person', oldPersons);
-    const answer = assignStableIds(clusters, previous, (id) => ages.get(id) ?? Infinity, randomUUID);
+    const answer = assignStableIds(clusters, previous, await this.agesOf(m, 'linked_person', oldPersons), randomUUID);
     const assignments = new Map<string, string>();
     clusters.forEach((members, c) => members.forEach((id) => assignments.set(id, answer.ids[c]!)));
     await this.repo.setPersons(m, assignments);
@@ -518,7 +536,7 @@ export class LinkageService {
     for (const split of answer.splits)
       await this.repo.logChange(m, 'person.split', [split.from, ...split.into], { from: split.from });
     if (answer.created.length > 0) await this.repo.logChange(m, 'person.created', answer.created, {});
-    await this.repo.retirePersons(m, oldPersons, null);
+    await this.repo.retirePersons(m, unused(oldPersons, answer), null);
     const families = await this.refamily(m, [...new Set([...answer.ids, ...oldPersons])]);
     return { persons: answer.ids, families, merged: answer.merges.length, split: answer.splits.length };
   }
@@ -533,8 +551,7 @@ export class LinkageService {
     const previousFamily = await this.repo.familyOfPersons(m, people);
     const previous = new Map([...previousFamily].filter(([, f]) => f !== null) as [string, string][]);
     const oldFamilies = [...new Set(previous.values())];
-    const ages = await this.repo.ages(m, 'family', oldFamilies);
-    const answer = assignStableIds(clusters, previous, (id) => ages.get(id) ?? Infinity, randomUUID);
+    const answer = assignStableIds(clusters, previous, await this.agesOf(m, 'family', oldFamilies), randomUUID);
     await this.repo.setFamilies(
       m,
       clusters.map((persons, c) => ({
@@ -550,7 +567,27 @@ export class LinkageService {
     for (const split of answer.splits)
       await this.repo.logChange(m, 'family.split', [split.from, ...split.into], { from: split.from });
     if (answer.created.length > 0) await this.repo.logChange(m, 'family.created', answer.created, {});
-    await this.repo.retireFamilies(m, oldFamilies, null);
+    await this.repo.retireFamilies(m, unused(oldFamilies, answer), null);
     return [...new Set([...answer.ids, ...oldFamilies])];
   }
+
+  /**
+   * "A merge keeps the older id": creation order of the old ids, read only when there is a choice (most
+   * changes touch one person and one family, so this saves a statement).
+   */
+  private async agesOf(
+    m: EntityManager,
+    table: 'linked_person' | 'family',
+    ids: readonly string[],
+  ): Promise<(id: string) => number> {
+    if (ids.length <= 1) return () => 0;
+    const ages = await this.repo.ages(m, table, ids);
+    return (id) => ages.get(id) ?? Infinity;
+  }
+}
+
+/** Old ids the answer no longer uses and did not merge away (those were retired as merged). */
+function unused(old: readonly string[], answer: StableIdAnswer): string[] {
+  const kept = new Set([...answer.ids, ...answer.merges.flatMap((merge) => merge.from)]);
+  return old.filter((id) => !kept.has(id));
 }

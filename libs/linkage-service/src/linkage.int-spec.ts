@@ -110,6 +110,32 @@ describe('linkage in the service', () => {
     }
   }, 300_000);
 
+  it('an incremental merge keeps the older id and leaves the other pointing at it', async () => {
+    // Two persons of one record each, joined by a must-link decision (re-clustered incrementally).
+    const rows = await partition(dataSource);
+    const size = new Map<string, number>();
+    for (const r of rows) size.set(r.person, (size.get(r.person) ?? 0) + 1);
+    const [x, y] = rows.filter((r) => size.get(r.person) === 1).slice(-2);
+    const outcome = await service.recordDecision({ a: x!.id, b: y!.id }, 'must-link', { id: 'ig-1' }, 'same', 'test');
+    expect(outcome.merged).toBe(1);
+    const persons = await dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+      return m.query<{ id: string; status: string; merged_into: string | null; t: Date }[]>(
+        `SELECT id, status, merged_into, created_at AS t FROM linked_person WHERE id = ANY($1::uuid[]) ORDER BY created_at`,
+        [[x!.person, y!.person]],
+      );
+    });
+    const [older, newer] = persons;
+    expect(older).toMatchObject({ status: 'active', merged_into: null });
+    expect(newer).toMatchObject({ status: 'merged', merged_into: older!.id });
+    expect(
+      (await partition(dataSource))
+        .filter((r) => r.person === older!.id)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([x!.id, y!.id].sort());
+  });
+
   it('a batch re-link from scratch gives the same persons and families, with the same ids', async () => {
     const before = await partition(dataSource);
     const diff = await relinkAll(dataSource, service);
@@ -248,6 +274,28 @@ describe('linkage in the service', () => {
         for (const ref of [p.refX, p.refY]) expect(named.has(`${from}>${to}:${ref}`)).toBe(true);
     expect(refusals.length).toBeLessThan(pairs.length);
   }, 120_000);
+
+  it('a must-link across agencies joins the records only where identity matching is allowed', async () => {
+    const denyAll = new LinkageService(dataSource, model, { engine: GovernanceEngine.create([]) }, () => at);
+    const singles = await dataSource.transaction(async (m) => {
+      await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
+      return m.query<{ id: string; agency: string }[]>(
+        `SELECT min(source_record_id::text) AS id, min(agency_id) AS agency FROM linkage_record
+         GROUP BY person_id HAVING count(*) = 1`,
+      );
+    });
+    const x = singles[0]!;
+    const y = singles.find((r) => r.agency !== x.agency)!;
+    const denied = await denyAll.recordDecision({ a: x.id, b: y.id }, 'must-link', { id: 'ig-1' }, 'same', 'test');
+    expect(denied.merged).toBe(0);
+    const personOf = async () => new Map((await partition(dataSource)).map((r) => [r.id, r.person]));
+    let persons = await personOf();
+    expect(persons.get(x.id)).not.toBe(persons.get(y.id));
+    const allowed = await service.recordDecision({ a: x.id, b: y.id }, 'must-link', { id: 'ig-1' }, 'same', 'test');
+    expect(allowed.merged).toBe(1);
+    persons = await personOf();
+    expect(persons.get(x.id)).toBe(persons.get(y.id));
+  });
 
   it('a batch split into partitions scored by different workers gives the answer of one process', async () => {
     const local = await relinkAll(dataSource, service);

@@ -191,17 +191,21 @@ export class LinkageRepository {
     return new Map(rows.map((r) => [r.id, Number(r.t)]));
   }
 
+  /**
+   * Records' persons, in one statement: persons created (or revived) as needed, and only records whose
+   * person changes are updated (an update rewrites the row's index entries, GIN included).
+   */
   async setPersons(m: EntityManager, assignments: ReadonlyMap<string, string | null>): Promise<void> {
     if (assignments.size === 0) return;
     const persons = [...new Set([...assignments.values()].filter((p): p is string => p !== null))];
     await m.query(
-      `INSERT INTO linked_person (id) SELECT unnest($1::uuid[]) ON CONFLICT (id) DO UPDATE SET status = 'active', merged_into = NULL`,
-      [persons],
-    );
-    await m.query(
-      `UPDATE linkage_record r SET person_id = v.person FROM unnest($1::uuid[], $2::uuid[]) AS v(id, person)
-       WHERE r.source_record_id = v.id`,
-      [[...assignments.keys()], [...assignments.values()]],
+      `WITH persons AS (
+         INSERT INTO linked_person (id) SELECT unnest($1::uuid[])
+         ON CONFLICT (id) DO UPDATE SET status = 'active', merged_into = NULL
+         WHERE linked_person.status <> 'active' OR linked_person.merged_into IS NOT NULL)
+       UPDATE linkage_record r SET person_id = v.person FROM unnest($2::uuid[], $3::uuid[]) AS v(id, person)
+       WHERE r.source_record_id = v.id AND r.person_id IS DISTINCT FROM v.person`,
+      [persons, [...assignments.keys()], [...assignments.values()]],
     );
   }
 
@@ -259,17 +263,22 @@ export class LinkageRepository {
   ): Promise<void> {
     for (let start = 0; start < families.length; start += 5000) {
       const chunk = families.slice(start, start + 5000);
+      // One statement; rows that would not change are not rewritten.
       await m.query(
-        `INSERT INTO family (id, reasons)
-         SELECT r.id, ARRAY(SELECT jsonb_array_elements_text(r.reasons))
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, reasons jsonb)
-         ON CONFLICT (id) DO UPDATE SET reasons = EXCLUDED.reasons, status = 'active', merged_into = NULL`,
-        [JSON.stringify(chunk.map((f) => ({ id: f.id, reasons: f.reasons })))],
-      );
-      await m.query(
-        `UPDATE linked_person p SET family_id = v.family FROM unnest($1::uuid[], $2::uuid[]) AS v(person, family)
+        `WITH families AS (
+           INSERT INTO family (id, reasons)
+           SELECT r.id, ARRAY(SELECT jsonb_array_elements_text(r.reasons))
+           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, reasons jsonb)
+           ON CONFLICT (id) DO UPDATE SET reasons = EXCLUDED.reasons, status = 'active', merged_into = NULL
+           WHERE (family.reasons, family.status, family.merged_into)
+             IS DISTINCT FROM (EXCLUDED.reasons, 'active', NULL::uuid))
+         UPDATE linked_person p SET family_id = v.family FROM unnest($2::uuid[], $3::uuid[]) AS v(person, family)
          WHERE p.id = v.person AND p.family_id IS DISTINCT FROM v.family`,
-        [chunk.flatMap((f) => f.persons), chunk.flatMap((f) => f.persons.map(() => f.id))],
+        [
+          JSON.stringify(chunk.map((f) => ({ id: f.id, reasons: f.reasons }))),
+          chunk.flatMap((f) => f.persons),
+          chunk.flatMap((f) => f.persons.map(() => f.id)),
+        ],
       );
     }
   }
