@@ -1,4 +1,4 @@
-// npm run bench:linkage [-- --records 100000 --incremental 300 --seed 4 --workers 2 --partitions 4]
+// npm run bench:linkage [-- --records 100000 --incremental 300 --seed 4 --workers 2 --partitions 2]
 // Linkage in the service on real PostgreSQL: loads synthetic-place records from nine agencies (COPY,
 // not timed), runs the batch re-link from scratch (timed) as the service does, spread over --workers
 // built worker processes through BullMQ (--workers 0: in this process), then links held-back records one
@@ -26,11 +26,12 @@ const { values } = parseArgs({
     incremental: { type: 'string', default: '300' },
     seed: { type: 'string', default: '4' },
     workers: { type: 'string', default: '2' },
-    partitions: { type: 'string', default: '4' },
+    // Default: one partition per worker process (each partition prepares every record).
+    partitions: { type: 'string' },
   },
 });
 const workerCount = Number(values.workers);
-const partitions = Number(values.partitions);
+const partitions = Number(values.partitions ?? Math.max(1, workerCount));
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const total = Number(values.records);
 const incrementalCount = Number(values.incremental);
