@@ -246,14 +246,18 @@ export async function relinkAll(
     );
     progress('block sizes');
     await service.repo.recountBlocks(m);
-    progress('persons and families');
+    progress(`${placed.families.length} families`);
     await batch.writeFamilies(m, placed.families);
+    progress(`${placed.personRows.length} persons`);
     await batch.writePersons(m, placed.personRows);
+    progress(`retiring ${placed.retiredPersons.length} persons and ${placed.retiredFamilies.length} families`);
     await batch.retire(m, 'linked_person', placed.retiredPersons);
     await batch.retire(m, 'family', placed.retiredFamilies);
     await batch.logChanges(m, placed.changes);
     await options.beforeCommit?.(m, diff);
+    progress(`announcing ${changed.length} changed families`);
     await service.repo.announceFamilies(m, changed, `relink-${model.version}`);
+    progress('committing');
     return diff;
   });
 }
