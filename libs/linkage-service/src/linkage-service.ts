@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type AuditEventInput, AuditWriter } from '@joinedup/audit';
 import { BrokerError, type CanonicalRecord } from '@joinedup/core';
 import type { LiveGovernance } from '@joinedup/enforcement';
+import type { Decision, DecisionRequest } from '@joinedup/governance';
 import {
   assignStableIds,
   blockingKey,
@@ -248,13 +249,14 @@ export class LinkageService {
   }
 
   /**
-   * The gate for many cross-agency pairs at once (a batch re-link): each direction decided, every answer
-   * stored in governance_decision and the audit chain with one statement per thousand pairs.
+   * The gate for a group of changed records' cross-agency pairs: each direction decided, every answer
+   * stored in governance_decision and the audit chain with one statement per thousand pairs. (A batch
+   * re-link records its answers grouped instead: decideBatch, recordBatchGate.)
    */
   async identityMatchingMany(
     m: EntityManager,
     pairs: readonly { x: string; y: string; subject: string[] }[],
-    context = 'identity-matching link (batch)',
+    context: string,
     deferred?: AuditEventInput[],
   ): Promise<boolean[]> {
     const at = this.now();
@@ -278,17 +280,7 @@ export class LinkageService {
         }),
       );
       const stored = await this.decisions.appendMany(m, at, rows, context);
-      const events = rows.map(({ request, decision }, i): AuditEventInput => ({
-        type: 'governance.decision',
-        actor: SYSTEM_ACTOR,
-        at,
-        agencyId: request.fromAgency,
-        purpose: request.purpose,
-        subjects: request.subject,
-        decision: decision.decision,
-        agreement: decision.agreement,
-        details: { decisionId: stored[i]!, context, toAgency: request.toAgency },
-      }));
+      const events = rows.map(({ request, decision }, i) => decisionEvent(request, decision, stored[i]!, context));
       if (deferred) deferred.push(...events);
       else await this.audit.appendMany(m, events);
       for (let i = 0; i < chunk.length; i += 1)
@@ -310,17 +302,7 @@ export class LinkageService {
       const ids = await this.decisions.appendMany(m, at, chunk, context);
       await this.audit.appendMany(
         m,
-        chunk.map(({ request, decision, pairs }, i) => ({
-          type: 'governance.decision',
-          actor: SYSTEM_ACTOR,
-          at,
-          agencyId: request.fromAgency,
-          purpose: request.purpose,
-          subjects: request.subject,
-          decision: decision.decision,
-          agreement: decision.agreement,
-          details: { decisionId: ids[i]!, context, toAgency: request.toAgency, pairs },
-        })),
+        chunk.map(({ request, decision, pairs }, i) => decisionEvent(request, decision, ids[i]!, context, { pairs })),
       );
     }
   }
@@ -485,17 +467,7 @@ export class LinkageService {
       };
       const decision = this.governance.engine.decide(request);
       const row = await this.decisions.append(m, request, decision, 'identity-matching link');
-      await this.audit.append(m, {
-        type: 'governance.decision',
-        actor: SYSTEM_ACTOR,
-        at: request.at,
-        agencyId: fromAgency,
-        purpose: request.purpose,
-        subjects: subject,
-        decision: decision.decision,
-        agreement: decision.agreement,
-        details: { decisionId: row.id, context: 'identity-matching link', toAgency },
-      });
+      await this.audit.append(m, decisionEvent(request, decision, row.id, 'identity-matching link'));
       if (decision.decision !== 'allow') allowed = false;
     }
     return allowed;
@@ -590,4 +562,25 @@ export class LinkageService {
 function unused(old: readonly string[], answer: StableIdAnswer): string[] {
   const kept = new Set([...answer.ids, ...answer.merges.flatMap((merge) => merge.from)]);
   return old.filter((id) => !kept.has(id));
+}
+
+/** The audit event of a recorded governance decision (the linkage gate's, as the system). */
+function decisionEvent(
+  request: DecisionRequest,
+  decision: Decision,
+  decisionId: string,
+  context: string,
+  extra: Record<string, unknown> = {},
+): AuditEventInput {
+  return {
+    type: 'governance.decision',
+    actor: SYSTEM_ACTOR,
+    at: request.at,
+    agencyId: request.fromAgency,
+    purpose: request.purpose,
+    subjects: typeof request.subject === 'string' ? [request.subject] : [...request.subject],
+    decision: decision.decision,
+    agreement: decision.agreement,
+    details: { decisionId, context, toAgency: request.toAgency, ...extra },
+  };
 }
