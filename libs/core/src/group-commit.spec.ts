@@ -27,4 +27,25 @@ describe('GroupCommit', () => {
     expect(await held).toBe(1);
     expect(await Promise.all(results)).toEqual(['1', 'bad item in 1', '1']);
   });
+
+  it('keeps out of a group what admit refuses, in order, for the next group', async () => {
+    const groups: string[][] = [];
+    let release!: () => void;
+    const first = new Promise<void>((r) => (release = r));
+    // Items are "key:n"; two items with one key never share a group, and none overtakes one of its key.
+    const keyOf = (item: string) => item.split(':')[0]!;
+    const commit = new GroupCommit<string, number>(
+      async (items) => {
+        groups.push(items);
+        if (groups.length === 1) await first;
+        return items.length;
+      },
+      10,
+      (item, taken, skipped) => ![...taken, ...skipped].some((other) => keyOf(other) === keyOf(item)),
+    );
+    const answers = ['a:1', 'a:2', 'b:1', 'a:3', 'c:1', 'b:2'].map((item) => commit.submit(item));
+    release();
+    await Promise.all(answers);
+    expect(groups).toEqual([['a:1'], ['a:2', 'b:1', 'c:1'], ['a:3', 'b:2']]);
+  });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type CanonicalRecord, contentHash } from '@joinedup/core';
+import { type CanonicalRecord, contentHash, GroupCommit } from '@joinedup/core';
 import type { AuditActor } from '@joinedup/audit';
 import { type RecordWrite, SourceRecordRepository, type WriteOutcome } from '@joinedup/persistence';
 import { AuditTrail } from '../audit/audit-trail.service.js';
@@ -30,6 +30,19 @@ export interface IntakeContext {
   actor: AuditActor;
 }
 
+/** One round of one request: its agency's records, external ids unique. */
+interface Round {
+  agencyId: string;
+  writes: RecordWrite[];
+  context: IntakeContext;
+}
+
+/** Rounds of at most this many records share a transaction with other requests' rounds. */
+const GROUPED_ROUND = 100;
+/** Requests per shared transaction, and records in it at most. */
+const GROUP_ROUNDS = 64;
+const GROUP_RECORDS = 1000;
+
 /** Counts of one write's outcomes, for its audit event. */
 function countOutcomes(outcomes: WriteOutcome[]): Record<WriteOutcome['status'], number> {
   const counts = { created: 0, updated: 0, unchanged: 0, stale: 0 };
@@ -46,6 +59,19 @@ function countOutcomes(outcomes: WriteOutcome[]): Record<WriteOutcome['status'],
 export class RecordIntakeService {
   private readonly needCodes = loadNeedCodes();
   readonly records: SourceRecordRepository;
+  /**
+   * Concurrent small requests (an agency system sending records one by one) are written together: the
+   * rounds that arrive while one transaction runs go in the next, one commit for all, each with its own
+   * audit event and correlation id. A round never shares a transaction with one that names the same
+   * record, nor overtakes it.
+   */
+  private readonly rounds = new GroupCommit<Round, Map<Round, WriteOutcome[]>>(
+    (group) => this.writeRounds(group),
+    GROUP_ROUNDS,
+    (round, taken, skipped) =>
+      taken.reduce((n, r) => n + r.writes.length, round.writes.length) <= GROUP_RECORDS &&
+      ![...taken, ...skipped].some((other) => sameRecord(other, round)),
+  );
 
   constructor(
     dataSource: DataSource,
@@ -113,23 +139,33 @@ export class RecordIntakeService {
           round.push(p);
         }
       }
-      const outcomes = await this.records.upsertBatch(
-        agencyId,
-        round.map((p) => p.write),
-        context.correlationId,
-        (manager, written) =>
-          this.audit.append(manager, {
-            type: 'records.received',
-            actor: context.actor,
-            agencyId,
-            subjects: written.map((o) => `${agencyId}/${o.externalId}`),
-            details: { requestId: context.correlationId, received: written.length, ...countOutcomes(written) },
-          }),
-      );
+      const item: Round = { agencyId, writes: round.map((p) => p.write), context };
+      const outcomes = (
+        item.writes.length <= GROUPED_ROUND ? await this.rounds.submit(item) : await this.writeRounds([item])
+      ).get(item)!;
       round.forEach((p, i) => results.push(toLineResult(p, outcomes[i]!)));
       pending = later;
     }
     return results.sort((a, b) => a.line - b.line);
+  }
+
+  /** Rounds in one transaction, each with its `records.received` audit event naming its records. */
+  private async writeRounds(rounds: Round[]): Promise<Map<Round, WriteOutcome[]>> {
+    const outcomes = await this.records.upsertParts(
+      rounds.map((r) => ({ agencyId: r.agencyId, writes: r.writes, correlationId: r.context.correlationId })),
+      (manager, written) =>
+        this.audit.appendMany(
+          manager,
+          rounds.map(({ agencyId, context }, i) => ({
+            type: 'records.received',
+            actor: context.actor,
+            agencyId,
+            subjects: written[i]!.map((o) => `${agencyId}/${o.externalId}`),
+            details: { requestId: context.correlationId, received: written[i]!.length, ...countOutcomes(written[i]!) },
+          })),
+        ),
+    );
+    return new Map(rounds.map((r, i) => [r, outcomes[i]!]));
   }
 
   /** Withdraws one record; null when there is no active record with this external id. */
@@ -148,6 +184,12 @@ export class RecordIntakeService {
       }),
     );
   }
+}
+
+function sameRecord(a: Round, b: Round): boolean {
+  if (a.agencyId !== b.agencyId) return false;
+  const ids = new Set(a.writes.map((w) => w.externalId));
+  return b.writes.some((w) => ids.has(w.externalId));
 }
 
 function toLineResult(p: PreparedRecord, outcome: WriteOutcome): LineResult {

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '@joinedup/core';
 import type { SourceRecordStatus } from '../entities/source-record.entity.js';
-import { queryRows, withAgencyScope } from '../scope.js';
+import { AGENCY_SETTING, queryRows, withAgencyScope } from '../scope.js';
 
 export interface RecordWrite {
   externalId: string;
@@ -34,6 +34,22 @@ interface ExistingRow {
   status: SourceRecordStatus;
 }
 
+/** One caller's batch in a grouped write (`upsertParts`). */
+export interface WritePart {
+  agencyId: string;
+  writes: RecordWrite[];
+  correlationId: string;
+}
+
+/** A change to announce: its change-feed row and its outbox event (with the request that made it). */
+interface Change {
+  id: string;
+  externalId: string;
+  version: number;
+  kind: 'created' | 'updated' | 'withdrawn';
+  correlationId: string;
+}
+
 /** Runs last inside the transaction of an intake write, with its outcomes: the write's audit event. */
 export type WithinWrite = (manager: EntityManager, outcomes: WriteOutcome[]) => Promise<unknown>;
 
@@ -57,75 +73,125 @@ export class SourceRecordRepository {
     within?: WithinWrite,
   ): Promise<WriteOutcome[]> {
     if (writes.length === 0) return [];
-    return withAgencyScope(this.dataSource, agencyId, async (manager) => {
-      const existing = new Map<string, ExistingRow>();
-      const rows: ExistingRow[] = await manager.query(
-        `SELECT id, external_id, version, content_hash, status FROM source_record
-         WHERE agency_id = $1 AND external_id = ANY($2::text[]) FOR UPDATE`,
-        [agencyId, writes.map((w) => w.externalId)],
-      );
-      for (const row of rows) existing.set(row.external_id, row);
+    const [outcomes] = await this.upsertParts(
+      [{ agencyId, writes, correlationId }],
+      within ? (manager, [written]) => within(manager, written!) : undefined,
+    );
+    return outcomes!;
+  }
 
+  /**
+   * Several callers' batches in one transaction and one commit (the api groups concurrent requests):
+   * each agency's records are written under its own row-level security context, with one statement per
+   * step for all of that agency's records, and each part's outbox events carry its own correlation id.
+   * External ids must be unique within an agency across the parts. Answers each part's outcomes.
+   */
+  async upsertParts(
+    parts: readonly WritePart[],
+    within?: (manager: EntityManager, outcomes: WriteOutcome[][]) => Promise<unknown>,
+  ): Promise<WriteOutcome[][]> {
+    return this.dataSource.transaction(async (manager) => {
+      const byAgency = new Map<string, { write: RecordWrite; correlationId: string }[]>();
+      for (const part of parts) {
+        const list = byAgency.get(part.agencyId) ?? byAgency.set(part.agencyId, []).get(part.agencyId)!;
+        for (const write of part.writes) list.push({ write, correlationId: part.correlationId });
+      }
       const outcomes = new Map<string, WriteOutcome>();
-      const inserts: RecordWrite[] = [];
-      const updates: RecordWrite[] = [];
-      for (const write of writes) {
-        const row = existing.get(write.externalId);
-        if (!row) inserts.push(write);
-        else if (row.status === 'active' && row.content_hash === write.contentHash) {
-          outcomes.set(write.externalId, {
-            externalId: write.externalId,
-            status: 'unchanged',
-            recordId: row.id,
-            version: row.version,
-          });
-        } else if (write.version <= row.version) {
-          outcomes.set(write.externalId, {
-            externalId: write.externalId,
-            status: 'stale',
-            recordId: row.id,
-            version: write.version,
-            storedVersion: row.version,
-          });
-        } else updates.push(write);
+      for (const agencyId of [...byAgency.keys()].sort()) {
+        await manager.query(`SELECT set_config('${AGENCY_SETTING}', $1, true)`, [agencyId]);
+        for (const [externalId, outcome] of await this.writeAgency(manager, agencyId, byAgency.get(agencyId)!))
+          outcomes.set(`${agencyId}/${externalId}`, outcome);
       }
-
-      const changed: { id: string; externalId: string; version: number; kind: 'created' | 'updated' }[] = [];
-      if (inserts.length > 0) {
-        const created: { id: string; external_id: string; version: number }[] = await manager.query(
-          `INSERT INTO source_record (agency_id, external_id, version, content_hash, record, invalid_fields)
-           SELECT $1, x.external_id, x.version, x.content_hash, x.record, x.invalid_fields
-           FROM jsonb_to_recordset($2::jsonb) AS x(external_id text, version int, content_hash text, record jsonb, invalid_fields text[])
-           RETURNING id, external_id, version`,
-          [agencyId, JSON.stringify(inserts.map(toRow))],
-        );
-        for (const row of created)
-          changed.push({ id: row.id, externalId: row.external_id, version: row.version, kind: 'created' });
-      }
-      if (updates.length > 0) {
-        const updated: { id: string; external_id: string; version: number }[] = await queryRows(
-          manager,
-          `UPDATE source_record s SET version = x.version, content_hash = x.content_hash, record = x.record,
-             invalid_fields = x.invalid_fields, updated_at = now(),
-             -- A new version does not lift a subject's restriction.
-             status = CASE WHEN s.status = 'restricted' THEN 'restricted' ELSE 'active' END,
-             withdrawn_at = NULL
-           FROM jsonb_to_recordset($2::jsonb) AS x(external_id text, version int, content_hash text, record jsonb, invalid_fields text[])
-           WHERE s.agency_id = $1 AND s.external_id = x.external_id
-           RETURNING s.id, s.external_id, s.version`,
-          [agencyId, JSON.stringify(updates.map(toRow))],
-        );
-        for (const row of updated)
-          changed.push({ id: row.id, externalId: row.external_id, version: row.version, kind: 'updated' });
-      }
-      for (const c of changed) {
-        outcomes.set(c.externalId, { externalId: c.externalId, status: c.kind, recordId: c.id, version: c.version });
-      }
-      await this.announce(manager, agencyId, changed, correlationId);
-      const result = writes.map((w) => outcomes.get(w.externalId)!);
+      const result = parts.map((part) => part.writes.map((w) => outcomes.get(`${part.agencyId}/${w.externalId}`)!));
       if (within) await within(manager, result);
       return result;
     });
+  }
+
+  /** One agency's writes, its scope set: lock what exists, insert, update, announce. */
+  private async writeAgency(
+    manager: EntityManager,
+    agencyId: string,
+    writes: readonly { write: RecordWrite; correlationId: string }[],
+  ): Promise<Map<string, WriteOutcome>> {
+    const existing = new Map<string, ExistingRow>();
+    const rows: ExistingRow[] = await manager.query(
+      `SELECT id, external_id, version, content_hash, status FROM source_record
+       WHERE agency_id = $1 AND external_id = ANY($2::text[]) FOR UPDATE`,
+      [agencyId, writes.map((w) => w.write.externalId)],
+    );
+    for (const row of rows) existing.set(row.external_id, row);
+
+    const outcomes = new Map<string, WriteOutcome>();
+    const correlationOf = new Map(writes.map((w) => [w.write.externalId, w.correlationId]));
+    const inserts: RecordWrite[] = [];
+    const updates: RecordWrite[] = [];
+    for (const { write } of writes) {
+      const row = existing.get(write.externalId);
+      if (!row) inserts.push(write);
+      else if (row.status === 'active' && row.content_hash === write.contentHash) {
+        outcomes.set(write.externalId, {
+          externalId: write.externalId,
+          status: 'unchanged',
+          recordId: row.id,
+          version: row.version,
+        });
+      } else if (write.version <= row.version) {
+        outcomes.set(write.externalId, {
+          externalId: write.externalId,
+          status: 'stale',
+          recordId: row.id,
+          version: write.version,
+          storedVersion: row.version,
+        });
+      } else updates.push(write);
+    }
+
+    const changed: (Change & { kind: 'created' | 'updated' })[] = [];
+    if (inserts.length > 0) {
+      const created: { id: string; external_id: string; version: number }[] = await manager.query(
+        `INSERT INTO source_record (agency_id, external_id, version, content_hash, record, invalid_fields)
+         SELECT $1, x.external_id, x.version, x.content_hash, x.record, x.invalid_fields
+         FROM jsonb_to_recordset($2::jsonb) AS x(external_id text, version int, content_hash text, record jsonb, invalid_fields text[])
+         RETURNING id, external_id, version`,
+        [agencyId, JSON.stringify(inserts.map(toRow))],
+      );
+      for (const row of created)
+        changed.push({
+          id: row.id,
+          externalId: row.external_id,
+          version: row.version,
+          kind: 'created',
+          correlationId: correlationOf.get(row.external_id)!,
+        });
+    }
+    if (updates.length > 0) {
+      const updated: { id: string; external_id: string; version: number }[] = await queryRows(
+        manager,
+        `UPDATE source_record s SET version = x.version, content_hash = x.content_hash, record = x.record,
+           invalid_fields = x.invalid_fields, updated_at = now(),
+           -- A new version does not lift a subject's restriction.
+           status = CASE WHEN s.status = 'restricted' THEN 'restricted' ELSE 'active' END,
+           withdrawn_at = NULL
+         FROM jsonb_to_recordset($2::jsonb) AS x(external_id text, version int, content_hash text, record jsonb, invalid_fields text[])
+         WHERE s.agency_id = $1 AND s.external_id = x.external_id
+         RETURNING s.id, s.external_id, s.version`,
+        [agencyId, JSON.stringify(updates.map(toRow))],
+      );
+      for (const row of updated)
+        changed.push({
+          id: row.id,
+          externalId: row.external_id,
+          version: row.version,
+          kind: 'updated',
+          correlationId: correlationOf.get(row.external_id)!,
+        });
+    }
+    for (const c of changed) {
+      outcomes.set(c.externalId, { externalId: c.externalId, status: c.kind, recordId: c.id, version: c.version });
+    }
+    await this.announce(manager, agencyId, changed);
+    return outcomes;
   }
 
   /** Withdraws a record: its content is emptied at once; the fact stays in the change feed. */
@@ -145,12 +211,9 @@ export class SourceRecordRepository {
       );
       const row = rows[0];
       if (!row) return null;
-      await this.announce(
-        manager,
-        agencyId,
-        [{ id: row.id, externalId, version: row.version, kind: 'withdrawn' }],
-        correlationId,
-      );
+      await this.announce(manager, agencyId, [
+        { id: row.id, externalId, version: row.version, kind: 'withdrawn', correlationId },
+      ]);
       if (within) await within(manager);
       return { recordId: row.id, version: row.version };
     });
@@ -179,12 +242,7 @@ export class SourceRecordRepository {
     });
   }
 
-  private async announce(
-    manager: EntityManager,
-    agencyId: string,
-    changed: { id: string; externalId: string; version: number; kind: 'created' | 'updated' | 'withdrawn' }[],
-    correlationId: string,
-  ): Promise<void> {
+  private async announce(manager: EntityManager, agencyId: string, changed: Change[]): Promise<void> {
     if (changed.length === 0) return;
     await manager.query(
       `INSERT INTO record_change (agency_id, record_id, external_id, kind, version)
@@ -197,9 +255,9 @@ export class SourceRecordRepository {
     );
     await manager.query(
       `INSERT INTO outbox_event (topic, agency_id, payload)
-       SELECT 'record.changed', $1, jsonb_build_object('agencyId', $1::text, 'recordId', id, 'correlationId', $2::text)
-       FROM unnest($3::uuid[]) AS id`,
-      [agencyId, correlationId, changed.map((c) => c.id)],
+       SELECT 'record.changed', $1, jsonb_build_object('agencyId', $1::text, 'recordId', x.id, 'correlationId', x.c)
+       FROM unnest($2::uuid[], $3::text[]) AS x(id, c)`,
+      [agencyId, changed.map((c) => c.id), changed.map((c) => c.correlationId)],
     );
   }
 }
