@@ -137,7 +137,7 @@ export class LinkageService {
           )
         ).map((row) => [row.id, row]),
       );
-      const before = new Map((await this.repo.indexed(m, ids)).map((r) => [r.sourceRecordId, r.personId]));
+      const before = new Map((await this.repo.placesOf(m, ids)).map((r) => [r.sourceRecordId, r.personId]));
       const beforePersons = [...new Set([...before.values()].filter((p): p is string => typeof p === 'string'))];
       const seeds = new Set<string>(await this.repo.members(m, beforePersons));
       const live: Indexed[] = [];
@@ -180,7 +180,7 @@ export class LinkageService {
       const outcome = await this.recluster(m, [...seeds], beforePersons);
       // Each record's family hears of it even when no one joined or left: its involvement or needs may
       // have changed, and coordination decides whether that matters.
-      const after = await this.repo.indexed(m, ids);
+      const after = await this.repo.placesOf(m, ids);
       const personsOf = new Map<string, string[]>(ids.map((id) => [id, []]));
       for (const [id, person] of before) if (person) personsOf.get(id)!.push(person);
       for (const r of after) if (r.personId) personsOf.get(r.sourceRecordId)!.push(r.personId);
@@ -479,13 +479,13 @@ export class LinkageService {
    */
   async recluster(m: EntityManager, seeds: string[], alsoPersons: string[]): Promise<RelinkOutcome> {
     const component = await this.repo.component(m, seeds, this.model.thresholds.link);
-    const records = await this.repo.indexed(m, component);
+    const records = await this.repo.placesOf(m, component);
     const index = new Map(records.map((r, i) => [r.sourceRecordId, i]));
     const links = (await this.repo.linksAmong(m, component))
       .filter((l) => l.governance !== 'denied')
       .map((l) => ({ a: index.get(l.a)!, b: index.get(l.b)!, probability: l.probability }));
     const decisions = this.governedDecisions(
-      records.map((r) => ({ agency: r.agencyId, ref: (r.features as { id: string }).id })),
+      records.map((r) => ({ agency: r.agencyId, ref: r.ref })),
       (await this.repo.decisionsAmong(m, component)).map((d) => ({
         a: index.get(d.a)!,
         b: index.get(d.b)!,

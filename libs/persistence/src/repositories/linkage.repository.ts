@@ -9,6 +9,14 @@ export interface IndexedRecord {
   familyKeys: string[];
 }
 
+/** Where an indexed record sits, without its features: its agency reference is `ref`. */
+export interface RecordPlace {
+  sourceRecordId: string;
+  agencyId: string;
+  personId: string | null;
+  ref: string;
+}
+
 export interface StoredLink {
   a: string;
   b: string;
@@ -35,6 +43,17 @@ export class LinkageRepository {
     return m.query(
       `SELECT source_record_id AS "sourceRecordId", agency_id AS "agencyId", person_id AS "personId",
               features, family_keys AS "familyKeys"
+       FROM linkage_record WHERE source_record_id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
+  /** Places of indexed records: what clustering needs, without reading every record's features. */
+  async placesOf(m: EntityManager, ids: readonly string[]): Promise<RecordPlace[]> {
+    if (ids.length === 0) return [];
+    return m.query(
+      `SELECT source_record_id AS "sourceRecordId", agency_id AS "agencyId", person_id AS "personId",
+              features->>'id' AS ref
        FROM linkage_record WHERE source_record_id = ANY($1::uuid[])`,
       [ids],
     );
@@ -236,23 +255,23 @@ export class LinkageRepository {
     const keysOf = new Map<string, string[]>();
     let frontier = [...new Set(persons)];
     const seenKeys = new Set<string>();
+    // One statement per step outward: the frontier's keys, and who else holds any key not walked yet.
     while (frontier.length > 0 && keysOf.size < cap) {
-      const rows = await m.query<{ person: string; keys: string[] }[]>(
-        `SELECT person_id AS person, array_agg(DISTINCT k) FILTER (WHERE k IS NOT NULL) AS keys
-         FROM linkage_record LEFT JOIN LATERAL unnest(family_keys) k ON true
-         WHERE person_id = ANY($1::uuid[]) GROUP BY person_id`,
-        [frontier],
+      const rows = await m.query<{ person: string; keys: string[] | null; holder: boolean }[]>(
+        `WITH frontier AS MATERIALIZED (
+           SELECT person_id AS person, k FROM linkage_record LEFT JOIN LATERAL unnest(family_keys) k ON true
+           WHERE person_id = ANY($1::uuid[])),
+         fresh AS MATERIALIZED (SELECT DISTINCT k FROM frontier WHERE k IS NOT NULL AND NOT k = ANY($2::text[]))
+         SELECT person::text AS person, array_agg(DISTINCT k) FILTER (WHERE k IS NOT NULL) AS keys, false AS holder
+         FROM frontier GROUP BY person
+         UNION ALL
+         SELECT DISTINCT person_id::text, NULL::text[], true FROM linkage_record
+         WHERE family_keys && ARRAY(SELECT k FROM fresh) AND person_id IS NOT NULL`,
+        [frontier, [...seenKeys]],
       );
-      for (const r of rows) keysOf.set(r.person, r.keys ?? []);
-      const newKeys = rows.flatMap((r) => r.keys ?? []).filter((k) => !seenKeys.has(k));
-      for (const k of newKeys) seenKeys.add(k);
-      if (newKeys.length === 0) break;
-      const next = await m.query<{ person: string }[]>(
-        `SELECT DISTINCT person_id AS person FROM linkage_record
-         WHERE family_keys && $1::text[] AND person_id IS NOT NULL`,
-        [newKeys],
-      );
-      frontier = next.map((r) => r.person).filter((p) => !keysOf.has(p));
+      for (const r of rows) if (!r.holder) keysOf.set(r.person, r.keys ?? []);
+      for (const r of rows) if (!r.holder) for (const k of r.keys ?? []) seenKeys.add(k);
+      frontier = [...new Set(rows.filter((r) => r.holder && !keysOf.has(r.person)).map((r) => r.person))];
     }
     return keysOf;
   }
