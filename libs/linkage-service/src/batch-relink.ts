@@ -41,6 +41,9 @@ export interface LiveRecord {
   agency_id: string;
 }
 
+/** Memory for the batch transaction's sorts and groupings. */
+const BATCH_WORK_MEM = '256MB';
+
 /** Full records in memory at once while preparing. */
 const PAGE = 10_000;
 
@@ -130,6 +133,9 @@ export async function relinkAll(
   const batch = new LinkageBatchRepository();
   return withSystemScope(dataSource, async (m) => {
     await service.repo.lock(m);
+    // Counting blocks groups every record's keys (12 million at a million records): in memory, not
+    // spilled to disk by the default 4 MB meant for many small sessions. This transaction only.
+    await m.query(`SET LOCAL work_mem = '${BATCH_WORK_MEM}'`);
     const model = options.model ?? (await service.refreshModel(m));
     const { rows, prepared } = await readPrepared(m, null);
     progress(`${rows.length} live records`);

@@ -89,7 +89,7 @@ export class LinkageBatchRepository {
   async writeIndex(
     m: EntityManager,
     rows: readonly (IndexRow & { personId: string })[],
-    /** Most rows are new (a first link): drop the GIN index and build it after the rows are in. */
+    /** Most rows are new (a first link): drop the secondary indexes and build them after the rows are in. */
     rebuild: boolean,
   ): Promise<void> {
     await m.query(
@@ -106,7 +106,7 @@ export class LinkageBatchRepository {
           )},${csv(JSON.stringify(r.familyKeys))}\n`;
       })(),
     );
-    if (rebuild) await m.query(`SELECT linkage_blocking_index_drop()`);
+    if (rebuild) await m.query(`SELECT linkage_indexes_drop()`);
     await m.query(
       `INSERT INTO linkage_record (source_record_id, agency_id, person_id, features, blocking_keys, family_keys)
        SELECT i.id, i.agency, i.person, i.features, ${BLOCK_HASHES}, ARRAY(SELECT jsonb_array_elements_text(i.family))
@@ -117,7 +117,7 @@ export class LinkageBatchRepository {
          IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.features, EXCLUDED.blocking_keys, EXCLUDED.family_keys)`,
     );
     await m.query(`DROP TABLE linkage_batch_index`);
-    if (rebuild) await m.query(`SELECT linkage_blocking_index_build()`);
+    if (rebuild) await m.query(`SELECT linkage_indexes_build()`);
   }
 
   /** Families in use, with their reasons; created, revived or updated only where they differ. */
