@@ -69,25 +69,40 @@ export async function writeNotifications(
   drafts: readonly NotificationDraft[],
   correlationId: string,
 ): Promise<number> {
-  if (drafts.length === 0) return 0;
-  const rows = drafts.map((d) => ({
-    agency_id: d.agency,
-    person_id: d.personId,
-    case_id: d.caseId,
-    type: d.type,
-    payload: d.payload,
-    disclosures: d.disclosures,
-  }));
-  await m.query(
-    `WITH n AS (
-       INSERT INTO notification (agency_id, person_id, case_id, type, payload, disclosures)
-       SELECT x.agency_id, x.person_id, x.case_id, x.type, x.payload, x.disclosures
-       FROM jsonb_to_recordset($1::jsonb) AS x(agency_id text, person_id uuid, case_id uuid, type text, payload jsonb, disclosures jsonb)
-       RETURNING id, agency_id)
-     INSERT INTO outbox_event (topic, agency_id, payload)
-     SELECT 'notification.created', n.agency_id, jsonb_build_object('notificationId', n.id::text, 'correlationId', $2::text)
-     FROM n`,
-    [JSON.stringify(rows), correlationId],
+  return writeNotificationGroups(m, [{ drafts, correlationId }]);
+}
+
+/**
+ * Several changes' notifications in one statement, each with its outbox row carrying the correlation id
+ * of the change that made it (a coordination group writes its families' notifications together).
+ */
+export async function writeNotificationGroups(
+  m: EntityManager,
+  groups: readonly { drafts: readonly NotificationDraft[]; correlationId: string }[],
+): Promise<number> {
+  const rows = groups.flatMap(({ drafts, correlationId }) =>
+    drafts.map((d) => ({
+      agency_id: d.agency,
+      person_id: d.personId,
+      case_id: d.caseId,
+      type: d.type,
+      payload: d.payload,
+      disclosures: d.disclosures,
+      correlation_id: correlationId,
+    })),
   );
-  return drafts.length;
+  if (rows.length === 0) return 0;
+  await m.query(
+    `WITH x AS MATERIALIZED (
+       SELECT gen_random_uuid() AS id, r.* FROM jsonb_to_recordset($1::jsonb) AS r(agency_id text, person_id uuid,
+         case_id uuid, type text, payload jsonb, disclosures jsonb, correlation_id text)),
+     n AS (
+       INSERT INTO notification (id, agency_id, person_id, case_id, type, payload, disclosures)
+       SELECT id, agency_id, person_id, case_id, type, payload, disclosures FROM x)
+     INSERT INTO outbox_event (topic, agency_id, payload)
+     SELECT 'notification.created', agency_id, jsonb_build_object('notificationId', id::text, 'correlationId', correlation_id)
+     FROM x`,
+    [JSON.stringify(rows)],
+  );
+  return rows.length;
 }

@@ -70,6 +70,25 @@ export class CaseStore {
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('joinedup.case'), hashtext($1))`, [familyId]);
   }
 
+  /** Several families' locks in one statement, in id order (every group takes them in that order). */
+  async lockFamilies(m: EntityManager, familyIds: readonly string[]): Promise<void> {
+    // OFFSET 0 keeps the ordered subquery apart, so the locks are taken in its order.
+    await m.query(
+      `SELECT pg_advisory_xact_lock(hashtext('joinedup.case'), hashtext(f))
+       FROM (SELECT f FROM unnest($1::text[]) AS f ORDER BY f OFFSET 0) AS ordered`,
+      [[...familyIds].sort()],
+    );
+  }
+
+  /** The open case of each of several families. */
+  async openCasesOf(m: EntityManager, familyIds: readonly string[]): Promise<Map<string, CurrentCase>> {
+    const rows = await m.query<CaseRow[]>(
+      `SELECT * FROM coordinated_case WHERE family_id = ANY($1::uuid[]) AND status = 'open'`,
+      [familyIds],
+    );
+    return new Map(rows.map((r) => [r.family_id, toCase(r)]));
+  }
+
   async openCaseOf(m: EntityManager, familyId: string): Promise<CurrentCase | undefined> {
     const [row] = await m.query<CaseRow[]>(`SELECT * FROM coordinated_case WHERE family_id = $1 AND status = 'open'`, [
       familyId,
@@ -133,6 +152,21 @@ export class CaseStore {
       JSON.stringify(details),
       actor,
     ]);
+  }
+
+  /** Deadline timers of new offers, through the outbox with the change that made them. */
+  async deadlines(m: EntityManager, timers: readonly { offer: Offer; correlationId: string }[]): Promise<void> {
+    if (timers.length === 0) return;
+    await m.query(
+      `INSERT INTO outbox_event (topic, agency_id, payload)
+       SELECT 'offer.deadline', x.agency, x.payload FROM unnest($1::text[], $2::jsonb[]) AS x(agency, payload)`,
+      [
+        timers.map((t) => t.offer.target.agency),
+        timers.map((t) =>
+          JSON.stringify({ offerId: t.offer.offerId, correlationId: t.correlationId, notBefore: t.offer.deadline }),
+        ),
+      ],
+    );
   }
 
   async offers(m: EntityManager, caseId: string): Promise<Offer[]> {

@@ -24,9 +24,15 @@ import type { GovernanceEngine } from '@joinedup/governance';
 import { withSystemScope } from '@joinedup/persistence';
 import { CaseStore } from './case-store.js';
 import { CASE_PURPOSE, type CaseGovernance, caseGovernance } from './case-governance.js';
-import { type CaseFacts, draftFor, type NotificationDraft, writeNotifications } from './case-notifications.js';
+import {
+  type CaseFacts,
+  draftFor,
+  type NotificationDraft,
+  writeNotificationGroups,
+  writeNotifications,
+} from './case-notifications.js';
 import type { CoordinationSettings } from './coordination-config.js';
-import { type LoadedFamily, loadFamily } from './family-snapshot.js';
+import { assembleFamily, type FamiliesRead, type LoadedFamily, loadFamily, readFamilies } from './family-snapshot.js';
 
 const SYSTEM = { kind: 'system' as const, id: 'coordination' };
 
@@ -92,18 +98,28 @@ export class CoordinationService {
     const families = [...correlationOf.keys()].sort();
     const outcomes = new Map<string, CoordinationOutcome>();
     const merged = await withSystemScope(this.dataSource, async (m) => {
-      for (const familyId of families) await this.store.lockFamily(m, familyId);
+      // What no family's planning changes is read once for the group: locks, policy, records, open cases.
+      await this.store.lockFamilies(m, families);
+      const policy = await this.policy(m);
+      const read = await readFamilies(m, families);
+      const cases = await this.store.openCasesOf(m, families);
       const next: { familyId: string; correlationId: string }[] = [];
       const audits: AuditEventInput[] = [];
+      const notices: { drafts: NotificationDraft[]; correlationId: string }[] = [];
+      const timers: { offer: Offer; correlationId: string }[] = [];
       for (const familyId of families) {
-        const work = await this.begin(m, familyId, 'system');
-        const { plan, notifications, caseId } = await this.apply(work, await this.store.openCaseOf(m, familyId));
+        const correlationId = correlationOf.get(familyId)!;
+        const work = await this.begin(m, familyId, 'system', { policy, read });
+        const { plan, notifications, caseId } = await this.apply(work, cases.get(familyId));
         outcomes.set(familyId, { plan, notifications, ...(caseId ? { caseId } : {}) });
-        await this.finish(work, correlationOf.get(familyId)!, false);
+        notices.push({ drafts: work.drafts, correlationId });
+        for (const offer of work.deadlines) timers.push({ offer, correlationId });
         audits.push(...work.audits);
-        if (work.loaded.mergedInto)
-          next.push({ familyId: work.loaded.mergedInto, correlationId: correlationOf.get(familyId)! });
+        if (work.loaded.mergedInto) next.push({ familyId: work.loaded.mergedInto, correlationId });
       }
+      // Every family's notifications, deadline timers and audit events, one statement each.
+      await writeNotificationGroups(m, notices);
+      await this.store.deadlines(m, timers);
       await this.audit.appendMany(m, audits);
       return next;
     });
@@ -248,10 +264,18 @@ export class CoordinationService {
     return changed;
   }
 
-  private async begin(m: EntityManager, familyId: string, actor: string): Promise<Work> {
+  /** A change's working state; `group` is what a coordination group read once for all its families. */
+  private async begin(
+    m: EntityManager,
+    familyId: string,
+    actor: string,
+    group?: { policy: LeadWorkerPolicy; read: FamiliesRead },
+  ): Promise<Work> {
     const now = this.now();
-    const policy = await this.policy(m);
-    const loaded = await loadFamily(m, familyId, policy.dutyTeam);
+    const policy = group?.policy ?? (await this.policy(m));
+    const loaded = group
+      ? await assembleFamily(m, familyId, group.read, policy.dutyTeam)
+      : await loadFamily(m, familyId, policy.dutyTeam);
     const involved = sortedUnique(openInvolvements(loaded.snapshot).map(({ involvement }) => involvement.agency));
     const governance = caseGovernance(this.governance.engine, involved, loaded.subjects, now);
     return { m, loaded, governance, drafts: [], deadlines: [], now, actor, policy, audits: [] };
@@ -269,7 +293,7 @@ export class CoordinationService {
         await this.store.event(m, caseId, 'opened', plan.reasons, { agencies: plan.contents.agencies }, work.actor);
         this.auditCase(work, 'case.opened', kase);
         this.tell(work, kase, plan.notify, 'case.opened', { reasons: plan.reasons });
-        await this.advanceOffers(work, kase);
+        await this.advanceOffers(work, kase, []);
         return { caseId, plan: 'open', notifications: work.drafts.length };
       }
       case 'update': {
@@ -344,22 +368,26 @@ export class CoordinationService {
   }
 
   /** Asks the next candidate, waits, or escalates, as the pure engine says; stores what it decided. */
-  private async advanceOffers(work: Work, kase: CurrentCase): Promise<void> {
+  /** `history`: the case's offers, when the caller knows them (a case opened just now has none). */
+  private async advanceOffers(work: Work, kase: CurrentCase, history?: Offer[]): Promise<void> {
     const { m, loaded, now } = work;
     const { holidays } = this.settings;
     const { policy } = work;
     const choice = chooseLead(loaded.snapshot, loaded.workers, policy, [], {
       ...(kase.leadWorkerId ? { caseLeadWorkerId: kase.leadWorkerId } : {}),
     });
-    const history = await this.store.offers(m, kase.caseId);
-    const result = nextOffer({ caseId: kase.caseId, candidates: choice.candidates }, history, {
-      now,
-      newOfferId: randomUUID(),
-      bankHolidays: holidays.dates,
-      coversUntil: holidays.coversUntil,
-      workingDays: policy.offers.workingDays,
-      maxFailures: policy.offers.maxFailures,
-    });
+    const result = nextOffer(
+      { caseId: kase.caseId, candidates: choice.candidates },
+      history ?? (await this.store.offers(m, kase.caseId)),
+      {
+        now,
+        newOfferId: randomUUID(),
+        bankHolidays: holidays.dates,
+        coversUntil: holidays.coversUntil,
+        workingDays: policy.offers.workingDays,
+        maxFailures: policy.offers.maxFailures,
+      },
+    );
     for (const expired of result.expired) {
       await this.store.saveOffer(m, expired);
       await this.store.event(

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import type { Offer } from '@joinedup/coordination';
+import { createDataSource, withSystemScope } from '@joinedup/persistence';
+import { createTestDatabase, type TestDatabase } from '@joinedup/testing';
+import { CaseStore } from './case-store.js';
+import { type NotificationDraft, writeNotificationGroups } from './case-notifications.js';
+
+/** What a coordination group writes at its end, for all its families at once. */
+describe('a coordination group’s writes', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let owner: pg.Client;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = createDataSource(db.appUrl);
+    await dataSource.initialize();
+    owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+  });
+  afterAll(async () => {
+    await owner.end();
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  const draft = (agency: string, caseId: string): NotificationDraft =>
+    ({ agency, caseId, type: 'case.opened', payload: { caseId }, disclosures: [] }) as unknown as NotificationDraft;
+
+  it('writes each family’s notifications with outbox rows carrying that family’s correlation id', async () => {
+    const [caseA, caseB] = [randomUUID(), randomUUID()];
+    const written = await withSystemScope(dataSource, (m) =>
+      writeNotificationGroups(m, [
+        { drafts: [draft('north-csc', caseA), draft('north-health', caseA)], correlationId: 'family-a' },
+        { drafts: [], correlationId: 'family-empty' },
+        { drafts: [draft('north-csc', caseB)], correlationId: 'family-b' },
+      ]),
+    );
+    expect(written).toBe(3);
+    const { rows } = await owner.query<{ case_id: string; agency: string; correlation: string; outbox_agency: string }>(
+      `SELECT n.case_id, n.agency_id AS agency, o.payload->>'correlationId' AS correlation, o.agency_id AS outbox_agency
+       FROM notification n JOIN outbox_event o ON o.payload->>'notificationId' = n.id::text
+       WHERE o.topic = 'notification.created' ORDER BY 1, 2`,
+    );
+    expect(rows.map((r) => [r.case_id === caseA ? 'a' : 'b', r.agency, r.correlation, r.outbox_agency]).sort()).toEqual(
+      [
+        ['a', 'north-csc', 'family-a', 'north-csc'],
+        ['a', 'north-health', 'family-a', 'north-health'],
+        ['b', 'north-csc', 'family-b', 'north-csc'],
+      ].sort(),
+    );
+  });
+
+  it('writes the deadline timers of new offers, each with its change’s correlation id', async () => {
+    const offer = (agency: string, deadline: string) =>
+      ({ offerId: randomUUID(), target: { kind: 'worker', agency }, deadline }) as unknown as Offer;
+    const timers = [
+      { offer: offer('north-csc', '2026-12-03T17:00:00.000Z'), correlationId: 'family-a' },
+      { offer: offer('north-health', '2026-12-04T17:00:00.000Z'), correlationId: 'family-b' },
+    ];
+    await withSystemScope(dataSource, (m) => new CaseStore().deadlines(m, timers));
+    const { rows } = await owner.query<{ agency_id: string; payload: Record<string, string> }>(
+      `SELECT agency_id, payload FROM outbox_event WHERE topic = 'offer.deadline' ORDER BY agency_id`,
+    );
+    expect(rows).toEqual(
+      timers.map((t) => ({
+        agency_id: t.offer.target.agency,
+        payload: { offerId: t.offer.offerId, correlationId: t.correlationId, notBefore: t.offer.deadline },
+      })),
+    );
+  });
+
+  it('takes a group’s family locks in one statement, holding every one until the commit', async () => {
+    const families = [randomUUID(), randomUUID(), randomUUID()];
+    const store = new CaseStore();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const group = withSystemScope(dataSource, async (m) => {
+      await store.lockFamilies(m, families);
+      await held;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const { rows } = await owner.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    expect(Number(rows[0]!.n)).toBe(3);
+    // Another change to one of the families waits for the group.
+    let other = false;
+    const single = withSystemScope(dataSource, (m) => store.lockFamily(m, families[1]!)).then(() => (other = true));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(other).toBe(false);
+    release();
+    await group;
+    await single;
+    expect(other).toBe(true);
+  });
+});
