@@ -155,9 +155,14 @@ export class LinkageService {
       await this.repo.upsertGroup(m, live);
       const position = new Map(live.map((r, i) => [r.sourceRecordId, i]));
       const scored: PendingLink[] = [];
+      // Every record's candidates in one statement, after the group's index rows are in (as one by one).
+      const found = await this.repo.candidatesOfGroup(
+        m,
+        live.map((r) => ({ id: r.sourceRecordId, keys: r.keyed })),
+      );
       for (const [i, row] of live.entries()) {
         const self = { id: row.sourceRecordId, agency: row.agencyId, prepared: row.features };
-        for (const other of await this.repo.candidates(m, row.keyed, row.sourceRecordId)) {
+        for (const other of found[i]!) {
           // A pair inside the group is scored once, from its later record, as one record at a time would.
           if ((position.get(other.sourceRecordId) ?? -1) >= i) continue;
           const link = this.score(self, other);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { GovernanceEngine } from '@joinedup/governance';
 import { pairwiseMetrics } from '@joinedup/linkage';
-import { CANDIDATES_SQL, createDataSource, SourceRecordRepository } from '@joinedup/persistence';
+import { createDataSource, GROUP_CANDIDATES_SQL, SourceRecordRepository } from '@joinedup/persistence';
 import { NORTHMOOR_AGENCIES } from '@joinedup/place';
 import {
   createTestDatabase,
@@ -182,10 +182,12 @@ describe('linkage in the service', () => {
       await owner.query(`ANALYZE linkage_block`);
       const plan = await dataSource.transaction(async (m) => {
         await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
-        const rows = await m.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${CANDIDATES_SQL}`, [
-          ['dob:2011|4|17', 'rare-family:kelly', 'names+year:AF|KL:2011'],
-          [500, 50, 500],
-          '00000000-0000-0000-0000-000000000000',
+        // Two records of a group, three keys each.
+        const rows = await m.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${GROUP_CANDIDATES_SQL}`, [
+          [1, 1, 1, 2, 2, 2],
+          ['dob:2011|4|17', 'rare-family:kelly', 'names+year:AF|KL:2011', 'dob:1980|1|2', 'rare-family:x', 'n:y'],
+          [500, 50, 500, 500, 50, 500],
+          ['00000000-0000-0000-0000-000000000000', '00000000-0000-0000-0000-000000000001'],
         ]);
         return rows.map((r) => r['QUERY PLAN']).join('\n');
       });

@@ -4,3 +4,4 @@ export * from './queue-contract.js';
 export * from './queues.js';
 export * from './outbox-relay.js';
 export * from './relink-flow.js';
+export * from './one-waiting.js';

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { LiveGovernance } from '@joinedup/enforcement';
-import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
+import { bullPrefix, OneWaiting, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { LinkageService, loadTrainedModel, type RelinkOutcome } from '@joinedup/linkage-service';
 import { GroupCommit } from '@joinedup/core';
 import { WorkerQueues } from '../worker-queues.service.js';
@@ -52,14 +52,21 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
     this.worker = worker;
     let seen = this.governance.engine;
     let lastRun = Date.now();
+    let asking = false;
+    // A waiting job reads the newest engine when it runs: while one waits, asking again adds nothing.
+    const regovern = new OneWaiting(this.queues.queues.linkage, 'linkage.regovern', (id) => ({ correlationId: id }));
     this.poll = setInterval(() => {
       const current = this.governance.engine;
-      if (current === seen && Date.now() - lastRun < REGOVERN_EVERY_MS) return;
-      seen = current;
-      lastRun = Date.now();
-      void this.queues.queues.linkage
-        .add('linkage.regovern', { correlationId: `regovern-${lastRun}` }, { jobId: `regovern-${lastRun}` })
-        .catch((error: Error) => this.logger.warn({ err: error.message }, 'could not queue re-governing'));
+      if (asking || (current === seen && Date.now() - lastRun < REGOVERN_EVERY_MS)) return;
+      asking = true;
+      void regovern
+        .request()
+        .then(() => {
+          seen = current;
+          lastRun = Date.now();
+        })
+        .catch((error: Error) => this.logger.warn({ err: error.message }, 'could not queue re-governing'))
+        .finally(() => (asking = false));
     }, GOVERNANCE_POLL_MS);
     this.poll.unref();
     worker.on('failed', (job, error) =>
