@@ -64,6 +64,15 @@ export function toOffer(r: OfferRow): Offer {
   };
 }
 
+/** One entry of a case's history. */
+export interface CaseEventRow {
+  caseId: string;
+  kind: string;
+  reasons: string[];
+  details: Record<string, unknown>;
+  actor: string;
+}
+
 export class CaseStore {
   /** Serialises every change to one family's case (family.changed, offer answers, deadlines). */
   async lockFamily(m: EntityManager, familyId: string): Promise<void> {
@@ -137,21 +146,28 @@ export class CaseStore {
     );
   }
 
-  async event(
-    m: EntityManager,
-    caseId: string,
-    kind: string,
-    reasons: string[],
-    details: Record<string, unknown>,
-    actor: string,
-  ): Promise<void> {
-    await m.query(`INSERT INTO case_event (case_id, kind, reasons, details, actor) VALUES ($1, $2, $3, $4, $5)`, [
-      caseId,
-      kind,
-      reasons,
-      JSON.stringify(details),
-      actor,
-    ]);
+  /** History entries of cases, in order (their ids keep the order within a transaction's one time). */
+  async events(m: EntityManager, rows: readonly CaseEventRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await m.query(
+      `INSERT INTO case_event (case_id, kind, reasons, details, actor)
+       SELECT x.case_id, x.kind, ARRAY(SELECT jsonb_array_elements_text(x.reasons)), x.details, x.actor
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+         AS (case_id uuid, kind text, reasons jsonb, details jsonb, actor text))
+         WITH ORDINALITY AS x(case_id, kind, reasons, details, actor, n)
+       ORDER BY x.n`,
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            case_id: r.caseId,
+            kind: r.kind,
+            reasons: r.reasons,
+            details: r.details,
+            actor: r.actor,
+          })),
+        ),
+      ],
+    );
   }
 
   /** Deadline timers of new offers, through the outbox with the change that made them. */

@@ -71,6 +71,32 @@ describe('a coordination group’s writes', () => {
     );
   });
 
+  it('writes a group’s case history in one statement, in the order the changes made it', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const kinds = ['opened', 'offer.made', 'updated', 'offer.declined', 'offer.made', 'closed'];
+    await withSystemScope(dataSource, (m) =>
+      new CaseStore().events(
+        m,
+        kinds.map((kind, i) => ({
+          caseId: i % 2 === 0 ? a : b,
+          kind,
+          reasons: [`reason ${i}`, 'and another'],
+          details: { step: i },
+          actor: 'system',
+        })),
+      ),
+    );
+    const { rows } = await owner.query<{ case_id: string; kind: string; reasons: string[]; step: number }>(
+      `SELECT case_id, kind, reasons, (details->>'step')::int AS step FROM case_event
+       WHERE case_id = ANY($1::uuid[]) ORDER BY at, id`,
+      [[a, b]],
+    );
+    expect(rows.map((r) => r.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(rows.map((r) => [r.case_id === a ? 'a' : 'b', r.kind, r.reasons[0]])).toEqual(
+      kinds.map((kind, i) => [i % 2 === 0 ? 'a' : 'b', kind, `reason ${i}`]),
+    );
+  });
+
   it('takes a group’s family locks in one statement, holding every one until the commit', async () => {
     const families = [randomUUID(), randomUUID(), randomUUID()];
     const store = new CaseStore();

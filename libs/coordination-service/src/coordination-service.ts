@@ -22,7 +22,7 @@ import {
 } from '@joinedup/coordination';
 import type { GovernanceEngine } from '@joinedup/governance';
 import { withSystemScope } from '@joinedup/persistence';
-import { CaseStore } from './case-store.js';
+import { type CaseEventRow, CaseStore } from './case-store.js';
 import { CASE_PURPOSE, type CaseGovernance, caseGovernance } from './case-governance.js';
 import {
   type CaseFacts,
@@ -61,6 +61,8 @@ interface Work {
   policy: LeadWorkerPolicy;
   /** Audit events of the change, recorded together in one statement at the end. */
   audits: AuditEventInput[];
+  /** The case's history entries, likewise written at the end, in order. */
+  events: CaseEventRow[];
 }
 
 /**
@@ -107,6 +109,7 @@ export class CoordinationService {
       const audits: AuditEventInput[] = [];
       const notices: { drafts: NotificationDraft[]; correlationId: string }[] = [];
       const timers: { offer: Offer; correlationId: string }[] = [];
+      const history: CaseEventRow[] = [];
       for (const familyId of families) {
         const correlationId = correlationOf.get(familyId)!;
         const work = await this.begin(m, familyId, 'system', { policy, read });
@@ -115,9 +118,11 @@ export class CoordinationService {
         notices.push({ drafts: work.drafts, correlationId });
         for (const offer of work.deadlines) timers.push({ offer, correlationId });
         audits.push(...work.audits);
+        history.push(...work.events);
         if (work.loaded.mergedInto) next.push({ familyId: work.loaded.mergedInto, correlationId });
       }
-      // Every family's notifications, deadline timers and audit events, one statement each.
+      // Every family's case history, notifications, deadline timers and audit events, one statement each.
+      await this.store.events(m, history);
       await writeNotificationGroups(m, notices);
       await this.store.deadlines(m, timers);
       await this.audit.appendMany(m, audits);
@@ -150,13 +155,12 @@ export class CoordinationService {
         await this.store.saveOffer(m, accepted);
         await this.store.setLead(m, kase.caseId, accepted.leadWorkerId!);
         const leadCase: CurrentCase = { ...kase, leadWorkerId: accepted.leadWorkerId! };
-        await this.store.event(
-          m,
+        this.event(
+          work,
           kase.caseId,
           'offer.accepted',
           [`${this.nameOf(work, accepted.leadWorkerId!)} accepted the lead`],
           { offerId },
-          work.actor,
         );
         this.tell(work, leadCase, this.members(work, leadCase), 'lead.assigned', { offerId });
         await this.finish(work, correlationId);
@@ -164,14 +168,7 @@ export class CoordinationService {
       }
       const declined = declineOffer(offer, work.now, answer.reason);
       await this.store.saveOffer(m, declined);
-      await this.store.event(
-        m,
-        kase.caseId,
-        'offer.declined',
-        [`the offer was declined: ${declined.reason!}`],
-        { offerId },
-        work.actor,
-      );
+      this.event(work, kase.caseId, 'offer.declined', [`the offer was declined: ${declined.reason!}`], { offerId });
       await this.advanceOffers(work, kase);
       await this.finish(work, correlationId);
       return declined;
@@ -217,14 +214,10 @@ export class CoordinationService {
       await this.store.saveOffer(m, previous);
       await this.store.saveOffer(m, next);
       await this.store.setLead(m, caseId, target.id);
-      await this.store.event(
-        m,
-        caseId,
-        'handed-over',
-        [`the lead was handed over: ${previous.reason!}`],
-        { from: previous.offerId, to: next.offerId },
-        work.actor,
-      );
+      this.event(work, caseId, 'handed-over', [`the lead was handed over: ${previous.reason!}`], {
+        from: previous.offerId,
+        to: next.offerId,
+      });
       const led: CurrentCase = { ...kase, leadWorkerId: target.id };
       this.tell(work, led, this.members(work, led), 'lead.assigned', { handedOver: true });
       if (!kase.workerIds.includes(target.id))
@@ -278,7 +271,7 @@ export class CoordinationService {
       : await loadFamily(m, familyId, policy.dutyTeam);
     const involved = sortedUnique(openInvolvements(loaded.snapshot).map(({ involvement }) => involvement.agency));
     const governance = caseGovernance(this.governance.engine, involved, loaded.subjects, now);
-    return { m, loaded, governance, drafts: [], deadlines: [], now, actor, policy, audits: [] };
+    return { m, loaded, governance, drafts: [], deadlines: [], now, actor, policy, audits: [], events: [] };
   }
 
   private async apply(work: Work, current: CurrentCase | undefined): Promise<CoordinationOutcome> {
@@ -290,7 +283,7 @@ export class CoordinationService {
       case 'open': {
         const caseId = await this.store.insertCase(m, plan.contents);
         const kase: CurrentCase = { ...plan.contents, caseId, status: 'open' };
-        await this.store.event(m, caseId, 'opened', plan.reasons, { agencies: plan.contents.agencies }, work.actor);
+        this.event(work, caseId, 'opened', plan.reasons, { agencies: plan.contents.agencies });
         this.auditCase(work, 'case.opened', kase);
         this.tell(work, kase, plan.notify, 'case.opened', { reasons: plan.reasons });
         await this.advanceOffers(work, kase, []);
@@ -299,7 +292,7 @@ export class CoordinationService {
       case 'update': {
         await this.store.updateContents(m, plan.caseId, plan.contents);
         let kase: CurrentCase = { ...current!, ...plan.contents };
-        await this.store.event(m, plan.caseId, 'updated', plan.reasons, { changes: plan.changes }, work.actor);
+        this.event(work, plan.caseId, 'updated', plan.reasons, { changes: plan.changes });
         this.auditCase(work, 'case.updated', kase);
         if (plan.leadNeeded && current?.leadWorkerId) {
           await this.endLeadOf(work, kase, 'the lead is no longer involved with the family');
@@ -317,7 +310,7 @@ export class CoordinationService {
           if (offer.status === 'accepted') await this.store.saveOffer(m, endLead(offer, work.now, 'the case closed'));
         }
         await this.store.close(m, kase.caseId);
-        await this.store.event(m, kase.caseId, 'closed', plan.reasons, {}, work.actor);
+        this.event(work, kase.caseId, 'closed', plan.reasons, {});
         this.auditCase(work, 'case.closed', kase);
         // Those leaving hear only that the case closed: nothing more is disclosed to them.
         for (const r of plan.notify) this.tellLeaving(work, kase, r);
@@ -390,14 +383,9 @@ export class CoordinationService {
     );
     for (const expired of result.expired) {
       await this.store.saveOffer(m, expired);
-      await this.store.event(
-        m,
-        kase.caseId,
-        'offer.expired',
-        ['the offer was not answered by its deadline'],
-        { offerId: expired.offerId },
-        work.actor,
-      );
+      this.event(work, kase.caseId, 'offer.expired', ['the offer was not answered by its deadline'], {
+        offerId: expired.offerId,
+      });
     }
     const next = result.next;
     if (next.kind === 'lead') {
@@ -408,14 +396,7 @@ export class CoordinationService {
     await this.store.saveOffer(m, next.offer);
     await this.store.setLeadChoice(m, kase.caseId, choice);
     const kind = next.kind === 'escalate' ? 'escalated' : 'offer.made';
-    await this.store.event(
-      m,
-      kase.caseId,
-      kind,
-      [next.reason],
-      { offerId: next.offer.offerId, target: next.offer.target.kind },
-      work.actor,
-    );
+    this.event(work, kase.caseId, kind, [next.reason], { offerId: next.offer.offerId, target: next.offer.target.kind });
     const recipients = await this.offerRecipients(m, next.offer);
     const offer = {
       offerId: next.offer.offerId,
@@ -432,7 +413,7 @@ export class CoordinationService {
     for (const offer of await this.store.offers(work.m, kase.caseId))
       if (offer.status === 'accepted') {
         await this.store.saveOffer(work.m, endLead(offer, work.now, reason));
-        await this.store.event(work.m, kase.caseId, 'lead.ended', [reason], { offerId: offer.offerId }, work.actor);
+        this.event(work, kase.caseId, 'lead.ended', [reason], { offerId: offer.offerId });
       }
     await this.store.setLead(work.m, kase.caseId, null);
   }
@@ -551,7 +532,13 @@ export class CoordinationService {
    * Notifications and offer timers go to the outbox in the same transaction as the change, and its audit
    * events last (a group appends all of its families' events at once, after the last family).
    */
+  /** A case history entry, written with the change's other rows when it finishes. */
+  private event(work: Work, caseId: string, kind: string, reasons: string[], details: Record<string, unknown>): void {
+    work.events.push({ caseId, kind, reasons, details, actor: work.actor });
+  }
+
   private async finish(work: Work, correlationId: string, appendAudit = true): Promise<void> {
+    await this.store.events(work.m, work.events);
     await writeNotifications(work.m, work.drafts, correlationId);
     for (const offer of work.deadlines)
       await work.m.query(`INSERT INTO outbox_event (topic, agency_id, payload) VALUES ('offer.deadline', $1, $2)`, [

@@ -41,6 +41,12 @@ export interface LiveRecord {
   agency_id: string;
 }
 
+/**
+ * Lets the event loop run between long in-memory stages: a worker process also holds other queues'
+ * jobs, whose BullMQ locks are renewed by timers that a stage of many seconds would hold up.
+ */
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Memory for the batch transaction's sorts and groupings. */
 const BATCH_WORK_MEM = '256MB';
 
@@ -137,7 +143,7 @@ export async function relinkAll(
     // spilled to disk by the default 4 MB meant for many small sessions. This transaction only.
     await m.query(`SET LOCAL work_mem = '${BATCH_WORK_MEM}'`);
     const model = options.model ?? (await service.refreshModel(m));
-    const { rows, prepared } = await readPrepared(m, null);
+    const { rows, prepared } = await readPrepared(m, null, yieldToLoop);
     progress(`${rows.length} live records`);
     const position = new Map(rows.map((r, i) => [r.id, i]));
     const human = service.governedDecisions(
@@ -160,6 +166,7 @@ export async function relinkAll(
       })),
     );
     const denied = new Set(cross.filter((_, i) => !gate.answers[i]).map((s) => `${s.a}|${s.b}`));
+    await yieldToLoop();
     const links: StoredLink[] = scored.map((s) => {
       const [x, y] = [rows[s.a]!, rows[s.b]!];
       const governance =
@@ -175,6 +182,7 @@ export async function relinkAll(
         modelVersion: model.version,
       };
     });
+    await yieldToLoop();
     progress('clustering');
     // The gate refused pairs before clustering; they stay stored (denied) so reviewers see why.
     const personOf = clusterPersons(
@@ -184,6 +192,7 @@ export async function relinkAll(
       human,
     );
 
+    await yieldToLoop();
     progress('persons and families: stable ids');
     const places = await batch.places(m);
     const before = places.filter((p) => position.has(p.id));
@@ -209,6 +218,7 @@ export async function relinkAll(
       await batch.activeAges(m, 'linked_person'),
       await batch.activeAges(m, 'family'),
     );
+    await yieldToLoop();
     const familiesBefore = familyMembership(before);
     const familiesAfter = familyMembership(rows.map((r) => ({ id: r.id, family: placed.familyOfRecord(r.id) })));
     const changed = [...new Set([...familiesBefore.keys(), ...familiesAfter.keys()])].filter(

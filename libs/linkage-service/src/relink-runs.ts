@@ -5,7 +5,7 @@ import { AuditWriter } from '@joinedup/audit';
 import { BrokerError } from '@joinedup/core';
 import { type ExplainedPair, explainedPairs, partitionPairs } from '@joinedup/linkage';
 import { withSystemScope } from '@joinedup/persistence';
-import { type EvidenceSource, readPrepared, relinkAll, type RelinkDiff } from './batch-relink.js';
+import { type EvidenceSource, readPrepared, relinkAll, type RelinkDiff, yieldToLoop } from './batch-relink.js';
 import { LinkageService } from './linkage-service.js';
 
 export const MAX_PARTITIONS = 64;
@@ -61,8 +61,6 @@ const runOf = (run: RunRow): Omit<RunView, 'scored'> => ({
   createdAt: run.created_at.toISOString(),
   finishedAt: run.finished_at?.toISOString() ?? null,
 });
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * A batch re-link spread over worker processes. `create` records the run; the caller queues one job per

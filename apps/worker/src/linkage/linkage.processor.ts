@@ -31,6 +31,7 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
   private worker?: Worker<JobPayloads[LinkageJobName], unknown, LinkageJobName>;
   readonly service: LinkageService;
   private readonly changes: GroupCommit<JobPayloads['record.changed'], RelinkOutcome>;
+  private readonly regovernings: GroupCommit<string, RelinkOutcome & { flipped: number }>;
 
   constructor(
     @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
@@ -41,6 +42,9 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
   ) {
     this.service = new LinkageService(dataSource, loadTrainedModel(), governance);
     this.changes = new GroupCommit((group) => this.service.relinkRecords(group), CONCURRENCY);
+    // Re-governing reads the engine once it holds the linkage lock: the jobs that arrive while one runs
+    // (or waits for the lock behind a batch) are all covered by one more run after it, not one each.
+    this.regovernings = new GroupCommit(([first]) => this.service.regovern(first!), Number.MAX_SAFE_INTEGER);
   }
 
   onApplicationBootstrap(): void {
@@ -86,7 +90,7 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
         return { persons: outcome.persons.length, families: outcome.families.length };
       }
       case 'linkage.regovern': {
-        const outcome = await this.service.regovern(job.data.correlationId);
+        const outcome = await this.regovernings.submit(job.data.correlationId);
         if (outcome.flipped > 0)
           this.logger.log({ flipped: outcome.flipped, families: outcome.families.length }, 'links re-governed');
         return { flipped: outcome.flipped };
