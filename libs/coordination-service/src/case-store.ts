@@ -32,6 +32,55 @@ interface OfferRow {
   handed_over_from: string | null;
 }
 
+/** A case opened in this transaction and not yet written (see insertCases). */
+export interface FreshCase {
+  caseId: string;
+  contents: CaseContents;
+  leadWorkerId?: string;
+  leadChoice?: unknown;
+}
+
+const OFFER_COLUMN_TYPES = {
+  id: 'uuid',
+  case_id: 'uuid',
+  target_kind: 'text',
+  worker_id: 'uuid',
+  agency_id: 'text',
+  team: 'text',
+  explanation: 'text',
+  status: 'text',
+  offered_at: 'timestamptz',
+  deadline: 'timestamptz',
+  decided_at: 'timestamptz',
+  lead_worker_id: 'uuid',
+  reason: 'text',
+  handed_over_to: 'uuid',
+  handed_over_from: 'uuid',
+} as const;
+type OfferColumn = keyof typeof OFFER_COLUMN_TYPES;
+const OFFER_COLUMNS = Object.keys(OFFER_COLUMN_TYPES) as OfferColumn[];
+
+function offerRow(o: Offer): Record<OfferColumn, string | null> {
+  const t = o.target;
+  return {
+    id: o.offerId,
+    case_id: o.caseId,
+    target_kind: t.kind,
+    worker_id: t.kind === 'worker' ? t.workerId : null,
+    agency_id: t.agency,
+    team: t.team,
+    explanation: o.explanation,
+    status: o.status,
+    offered_at: o.offeredAt,
+    deadline: o.deadline,
+    decided_at: o.decidedAt ?? null,
+    lead_worker_id: o.leadWorkerId ?? null,
+    reason: o.reason ?? null,
+    handed_over_to: o.handedOverTo ?? null,
+    handed_over_from: o.handedOverFrom ?? null,
+  };
+}
+
 const toCase = (r: CaseRow): CurrentCase => ({
   caseId: r.id,
   familyId: r.family_id,
@@ -110,13 +159,34 @@ export class CaseStore {
     return row ? toCase(row) : undefined;
   }
 
-  async insertCase(m: EntityManager, contents: CaseContents): Promise<string> {
-    const [row] = await m.query<{ id: string }[]>(
-      `INSERT INTO coordinated_case (family_id, member_ids, agencies, worker_ids, needs)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [contents.familyId, contents.memberIds, contents.agencies, contents.workerIds, contents.needs],
+  /**
+   * A coordination group's new cases in one statement, with the ids the service gave them (so their offers,
+   * history and notifications could refer to them before they were written) and any lead kept by continuity.
+   */
+  async insertCases(m: EntityManager, cases: readonly FreshCase[]): Promise<void> {
+    if (cases.length === 0) return;
+    await m.query(
+      `INSERT INTO coordinated_case (id, family_id, member_ids, agencies, worker_ids, needs, lead_worker_id, lead_choice)
+       SELECT x.id, x.family_id, ARRAY(SELECT jsonb_array_elements_text(x.member_ids))::uuid[],
+              ARRAY(SELECT jsonb_array_elements_text(x.agencies)), ARRAY(SELECT jsonb_array_elements_text(x.worker_ids))::uuid[],
+              ARRAY(SELECT jsonb_array_elements_text(x.needs)), x.lead_worker_id, x.lead_choice
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, family_id uuid, member_ids jsonb, agencies jsonb,
+         worker_ids jsonb, needs jsonb, lead_worker_id uuid, lead_choice jsonb)`,
+      [
+        JSON.stringify(
+          cases.map((c) => ({
+            id: c.caseId,
+            family_id: c.contents.familyId,
+            member_ids: c.contents.memberIds,
+            agencies: c.contents.agencies,
+            worker_ids: c.contents.workerIds,
+            needs: c.contents.needs,
+            lead_worker_id: c.leadWorkerId ?? null,
+            lead_choice: c.leadChoice ?? null,
+          })),
+        ),
+      ],
     );
-    return row!.id;
   }
 
   async updateContents(m: EntityManager, caseId: string, contents: CaseContents): Promise<void> {
@@ -198,30 +268,25 @@ export class CaseStore {
   }
 
   async saveOffer(m: EntityManager, o: Offer): Promise<void> {
-    const t = o.target;
+    const row = offerRow(o);
     await m.query(
-      `INSERT INTO lead_offer (id, case_id, target_kind, worker_id, agency_id, team, explanation, status, offered_at,
-         deadline, decided_at, lead_worker_id, reason, handed_over_to, handed_over_from)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+      `INSERT INTO lead_offer (${OFFER_COLUMNS.join(', ')})
+       VALUES (${OFFER_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, decided_at = EXCLUDED.decided_at,
          lead_worker_id = EXCLUDED.lead_worker_id, reason = EXCLUDED.reason, handed_over_to = EXCLUDED.handed_over_to`,
-      [
-        o.offerId,
-        o.caseId,
-        t.kind,
-        t.kind === 'worker' ? t.workerId : null,
-        t.agency,
-        t.team,
-        o.explanation,
-        o.status,
-        o.offeredAt,
-        o.deadline,
-        o.decidedAt ?? null,
-        o.leadWorkerId ?? null,
-        o.reason ?? null,
-        o.handedOverTo ?? null,
-        o.handedOverFrom ?? null,
-      ],
+      OFFER_COLUMNS.map((c) => row[c]),
+    );
+  }
+
+  /** The first offers of a group's new cases, in one statement (nothing else has seen them yet). */
+  async insertOffers(m: EntityManager, offers: readonly Offer[]): Promise<void> {
+    if (offers.length === 0) return;
+    await m.query(
+      `INSERT INTO lead_offer (${OFFER_COLUMNS.join(', ')})
+       SELECT ${OFFER_COLUMNS.join(', ')} FROM jsonb_to_recordset($1::jsonb) AS x(${OFFER_COLUMNS.map(
+         (c) => `${c} ${OFFER_COLUMN_TYPES[c]}`,
+       ).join(', ')})`,
+      [JSON.stringify(offers.map(offerRow))],
     );
   }
 

@@ -97,6 +97,54 @@ describe('a coordination group’s writes', () => {
     );
   });
 
+  it('writes a group’s new cases and their first offers in two statements, as the store reads them back', async () => {
+    const store = new CaseStore();
+    const [caseA, caseB, worker, member] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const contents = (familyId: string) => ({
+      familyId,
+      memberIds: [member, randomUUID()],
+      agencies: ['north-csc', 'north-health'],
+      workerIds: [worker],
+      needs: ['child-protection', 'health'],
+    });
+    const a = contents(randomUUID());
+    const b = contents(randomUUID());
+    const offer: Offer = {
+      offerId: randomUUID(),
+      caseId: caseA,
+      target: { kind: 'worker', workerId: worker, agency: 'north-csc', team: 'north-csc-duty' },
+      explanation: 'the worker already works with the most family members',
+      status: 'pending',
+      offeredAt: '2026-12-02T09:00:00.000Z',
+      deadline: '2026-12-04T09:00:00.000Z',
+    };
+    const duty: Offer = {
+      ...offer,
+      offerId: randomUUID(),
+      caseId: caseB,
+      target: { kind: 'duty-team', agency: 'north-health', team: 'duty' },
+    };
+    await withSystemScope(dataSource, async (m) => {
+      await store.insertCases(m, [
+        { caseId: caseA, contents: a, leadChoice: { rule: 'most-members', workerId: worker } },
+        { caseId: caseB, contents: b, leadWorkerId: worker },
+      ]);
+      await store.insertOffers(m, [offer, duty]);
+    });
+    const [readA, readB] = await withSystemScope(dataSource, (m) =>
+      Promise.all([store.byId(m, caseA), store.byId(m, caseB)]),
+    );
+    expect(readA).toEqual({ ...a, caseId: caseA, status: 'open' });
+    expect(readB).toEqual({ ...b, caseId: caseB, status: 'open', leadWorkerId: worker });
+    const { rows } = await owner.query<{ lead_choice: unknown }>(
+      `SELECT lead_choice FROM coordinated_case WHERE id = $1`,
+      [caseA],
+    );
+    expect(rows[0]!.lead_choice).toEqual({ rule: 'most-members', workerId: worker });
+    expect(await withSystemScope(dataSource, (m) => store.offers(m, caseA))).toEqual([offer]);
+    expect(await withSystemScope(dataSource, (m) => store.offers(m, caseB))).toEqual([duty]);
+  });
+
   it('takes a group’s family locks in one statement, holding every one until the commit', async () => {
     const families = [randomUUID(), randomUUID(), randomUUID()];
     const store = new CaseStore();

@@ -22,7 +22,7 @@ import {
 } from '@joinedup/coordination';
 import type { GovernanceEngine } from '@joinedup/governance';
 import { withSystemScope } from '@joinedup/persistence';
-import { type CaseEventRow, CaseStore } from './case-store.js';
+import { type CaseEventRow, CaseStore, type FreshCase } from './case-store.js';
 import { CASE_PURPOSE, type CaseGovernance, caseGovernance } from './case-governance.js';
 import {
   type CaseFacts,
@@ -32,7 +32,15 @@ import {
   writeNotifications,
 } from './case-notifications.js';
 import type { CoordinationSettings } from './coordination-config.js';
-import { assembleFamily, type FamiliesRead, type LoadedFamily, loadFamily, readFamilies } from './family-snapshot.js';
+import {
+  assembleFamily,
+  type FamiliesRead,
+  type LoadedFamily,
+  loadFamily,
+  type PeopleRead,
+  readFamilies,
+  readPeople,
+} from './family-snapshot.js';
 
 const SYSTEM = { kind: 'system' as const, id: 'coordination' };
 
@@ -63,6 +71,11 @@ interface Work {
   audits: AuditEventInput[];
   /** The case's history entries, likewise written at the end, in order. */
   events: CaseEventRow[];
+  /** Cases opened by this change and their first offers, written at the end (see CaseStore.insertCases). */
+  fresh: FreshCase[];
+  freshOffers: Offer[];
+  /** The change set or ended a lead, or changed an open case's members: what a group read of workers and leads no longer holds. */
+  changedLeads: boolean;
 }
 
 /**
@@ -104,16 +117,23 @@ export class CoordinationService {
       await this.store.lockFamilies(m, families);
       const policy = await this.policy(m);
       const read = await readFamilies(m, families);
+      let people: PeopleRead | undefined = await readPeople(m, [...read.records.values()].flat());
       const cases = await this.store.openCasesOf(m, families);
       const next: { familyId: string; correlationId: string }[] = [];
       const audits: AuditEventInput[] = [];
       const notices: { drafts: NotificationDraft[]; correlationId: string }[] = [];
       const timers: { offer: Offer; correlationId: string }[] = [];
       const history: CaseEventRow[] = [];
+      const fresh: FreshCase[] = [];
+      const freshOffers: Offer[] = [];
       for (const familyId of families) {
         const correlationId = correlationOf.get(familyId)!;
-        const work = await this.begin(m, familyId, 'system', { policy, read });
+        const work = await this.begin(m, familyId, 'system', { policy, read, people });
         const { plan, notifications, caseId } = await this.apply(work, cases.get(familyId));
+        // Later families read their own workers and leads once one family changed them.
+        if (work.changedLeads) people = undefined;
+        fresh.push(...work.fresh);
+        freshOffers.push(...work.freshOffers);
         outcomes.set(familyId, { plan, notifications, ...(caseId ? { caseId } : {}) });
         notices.push({ drafts: work.drafts, correlationId });
         for (const offer of work.deadlines) timers.push({ offer, correlationId });
@@ -121,7 +141,10 @@ export class CoordinationService {
         history.push(...work.events);
         if (work.loaded.mergedInto) next.push({ familyId: work.loaded.mergedInto, correlationId });
       }
-      // Every family's case history, notifications, deadline timers and audit events, one statement each.
+      // New cases and their offers, then every family's case history, notifications, deadline timers and
+      // audit events: one statement each.
+      await this.store.insertCases(m, fresh);
+      await this.store.insertOffers(m, freshOffers);
       await this.store.events(m, history);
       await writeNotificationGroups(m, notices);
       await this.store.deadlines(m, timers);
@@ -262,16 +285,30 @@ export class CoordinationService {
     m: EntityManager,
     familyId: string,
     actor: string,
-    group?: { policy: LeadWorkerPolicy; read: FamiliesRead },
+    group?: { policy: LeadWorkerPolicy; read: FamiliesRead; people: PeopleRead | undefined },
   ): Promise<Work> {
     const now = this.now();
     const policy = group?.policy ?? (await this.policy(m));
     const loaded = group
-      ? await assembleFamily(m, familyId, group.read, policy.dutyTeam)
+      ? await assembleFamily(m, familyId, group.read, policy.dutyTeam, group.people)
       : await loadFamily(m, familyId, policy.dutyTeam);
     const involved = sortedUnique(openInvolvements(loaded.snapshot).map(({ involvement }) => involvement.agency));
     const governance = caseGovernance(this.governance.engine, involved, loaded.subjects, now);
-    return { m, loaded, governance, drafts: [], deadlines: [], now, actor, policy, audits: [], events: [] };
+    return {
+      m,
+      loaded,
+      governance,
+      drafts: [],
+      deadlines: [],
+      now,
+      actor,
+      policy,
+      audits: [],
+      events: [],
+      fresh: [],
+      freshOffers: [],
+      changedLeads: false,
+    };
   }
 
   private async apply(work: Work, current: CurrentCase | undefined): Promise<CoordinationOutcome> {
@@ -281,15 +318,19 @@ export class CoordinationService {
       case 'none':
         return { plan: 'none', notifications: 0 };
       case 'open': {
-        const caseId = await this.store.insertCase(m, plan.contents);
+        // Written with the group's other new cases at the end; nothing in this change reads it back.
+        const caseId = randomUUID();
+        const fresh: FreshCase = { caseId, contents: plan.contents };
+        work.fresh.push(fresh);
         const kase: CurrentCase = { ...plan.contents, caseId, status: 'open' };
         this.event(work, caseId, 'opened', plan.reasons, { agencies: plan.contents.agencies });
         this.auditCase(work, 'case.opened', kase);
         this.tell(work, kase, plan.notify, 'case.opened', { reasons: plan.reasons });
-        await this.advanceOffers(work, kase, []);
+        await this.advanceOffers(work, kase, [], fresh);
         return { caseId, plan: 'open', notifications: work.drafts.length };
       }
       case 'update': {
+        work.changedLeads = true;
         await this.store.updateContents(m, plan.caseId, plan.contents);
         let kase: CurrentCase = { ...current!, ...plan.contents };
         this.event(work, plan.caseId, 'updated', plan.reasons, { changes: plan.changes });
@@ -303,6 +344,7 @@ export class CoordinationService {
         return { caseId: plan.caseId, plan: 'update', notifications: work.drafts.length };
       }
       case 'close': {
+        work.changedLeads = true;
         const kase = current!;
         for (const offer of await this.store.offers(m, kase.caseId)) {
           if (offer.status === 'pending')
@@ -362,7 +404,8 @@ export class CoordinationService {
 
   /** Asks the next candidate, waits, or escalates, as the pure engine says; stores what it decided. */
   /** `history`: the case's offers, when the caller knows them (a case opened just now has none). */
-  private async advanceOffers(work: Work, kase: CurrentCase, history?: Offer[]): Promise<void> {
+  /** `fresh`: the case opened in this change, whose lead, choice and first offer go into its insert. */
+  private async advanceOffers(work: Work, kase: CurrentCase, history?: Offer[], fresh?: FreshCase): Promise<void> {
     const { m, loaded, now } = work;
     const { holidays } = this.settings;
     const { policy } = work;
@@ -389,12 +432,23 @@ export class CoordinationService {
     }
     const next = result.next;
     if (next.kind === 'lead') {
-      if (kase.leadWorkerId !== next.workerId) await this.store.setLead(m, kase.caseId, next.workerId);
+      if (kase.leadWorkerId === next.workerId) return;
+      work.changedLeads = true;
+      if (!fresh) return void (await this.store.setLead(m, kase.caseId, next.workerId));
+      // A lead's caseload counts for the families planned after this one: write this case now.
+      fresh.leadWorkerId = next.workerId;
+      work.fresh.splice(work.fresh.indexOf(fresh), 1);
+      await this.store.insertCases(m, [fresh]);
       return;
     }
     if (next.kind === 'wait') return;
-    await this.store.saveOffer(m, next.offer);
-    await this.store.setLeadChoice(m, kase.caseId, choice);
+    if (fresh) {
+      work.freshOffers.push(next.offer);
+      fresh.leadChoice = choice;
+    } else {
+      await this.store.saveOffer(m, next.offer);
+      await this.store.setLeadChoice(m, kase.caseId, choice);
+    }
     const kind = next.kind === 'escalate' ? 'escalated' : 'offer.made';
     this.event(work, kase.caseId, kind, [next.reason], { offerId: next.offer.offerId, target: next.offer.target.kind });
     const recipients = await this.offerRecipients(m, next.offer);
@@ -410,6 +464,7 @@ export class CoordinationService {
   }
 
   private async endLeadOf(work: Work, kase: CurrentCase, reason: string): Promise<void> {
+    work.changedLeads = true;
     for (const offer of await this.store.offers(work.m, kase.caseId))
       if (offer.status === 'accepted') {
         await this.store.saveOffer(work.m, endLead(offer, work.now, reason));
@@ -538,6 +593,8 @@ export class CoordinationService {
   }
 
   private async finish(work: Work, correlationId: string, appendAudit = true): Promise<void> {
+    await this.store.insertCases(work.m, work.fresh);
+    await this.store.insertOffers(work.m, work.freshOffers);
     await this.store.events(work.m, work.events);
     await writeNotifications(work.m, work.drafts, correlationId);
     for (const offer of work.deadlines)

@@ -84,38 +84,60 @@ export async function readFamilies(m: EntityManager, familyIds: readonly string[
   return { status: new Map(families.map(({ id, ...f }) => [id, f])), records };
 }
 
+/** The workers named by a group's records (with their caseloads) and the leads of their members' open cases. */
+export interface PeopleRead {
+  workers: WorkerRow[];
+  leads: { member: string; lead: string }[];
+}
+
 /**
- * One family from a group's read, with its workers (and their caseloads) and the leads of its members'
- * open cases read now: earlier families of the group may have changed those.
+ * Workers and leads for several families in two statements. A family planned later in the group sees
+ * what earlier ones changed only if none changed a lead or a case's members: the caller reads again
+ * per family (readPeople of that family alone) once one has.
+ */
+export async function readPeople(m: EntityManager, rows: readonly FamilyRecord[]): Promise<PeopleRead> {
+  const refs = new Map<string, { agency: string; ref: string }>();
+  for (const r of rows) {
+    const ref = r.record.involvement?.worker;
+    if (ref) refs.set(`${r.agency_id}\u0000${ref}`, { agency: r.agency_id, ref });
+  }
+  const workers =
+    refs.size === 0
+      ? []
+      : await m.query<WorkerRow[]>(
+          `SELECT p.id, p.agency_id, p.staff_ref, p.display_name, p.team, p.roles, p.active, p.lead_capacity,
+                  (SELECT count(*)::int FROM coordinated_case c WHERE c.status = 'open' AND c.lead_worker_id = p.id) AS caseload
+           FROM person p JOIN unnest($1::text[], $2::text[]) AS w(agency, ref) ON p.agency_id = w.agency AND p.staff_ref = w.ref`,
+          [[...refs.values()].map((r) => r.agency), [...refs.values()].map((r) => r.ref)],
+        );
+  const personIds = [...new Set(rows.map((r) => r.person_id))];
+  // Continuity: a worker already leading an open case of any member is that member's lead.
+  const leads =
+    personIds.length === 0
+      ? []
+      : await m.query<{ member: string; lead: string }[]>(
+          `SELECT DISTINCT unnest(member_ids)::text AS member, lead_worker_id::text AS lead FROM coordinated_case
+           WHERE status = 'open' AND lead_worker_id IS NOT NULL AND member_ids && $1::uuid[]`,
+          [personIds],
+        );
+  return { workers, leads };
+}
+
+/**
+ * One family from a group's read. Its workers (and their caseloads) and the leads of its members' open
+ * cases come from `people` when the group read them and nothing since changed them, else are read now.
  */
 export async function assembleFamily(
   m: EntityManager,
   familyId: string,
   read: FamiliesRead,
   dutyTeam: string,
+  people?: PeopleRead,
 ): Promise<LoadedFamily> {
   const family = read.status.get(familyId);
   const rows = read.records.get(familyId) ?? [];
-  const refs = rows.flatMap((r) =>
-    r.record.involvement?.worker ? [{ agency: r.agency_id, ref: r.record.involvement.worker }] : [],
-  );
-  const workerRows =
-    refs.length === 0
-      ? []
-      : await m.query<WorkerRow[]>(
-          `SELECT p.id, p.agency_id, p.staff_ref, p.display_name, p.team, p.roles, p.active, p.lead_capacity,
-                  (SELECT count(*)::int FROM coordinated_case c WHERE c.status = 'open' AND c.lead_worker_id = p.id) AS caseload
-           FROM person p JOIN unnest($1::text[], $2::text[]) AS w(agency, ref) ON p.agency_id = w.agency AND p.staff_ref = w.ref`,
-          [refs.map((r) => r.agency), refs.map((r) => r.ref)],
-        );
+  const { workers: workerRows, leads } = people ?? (await readPeople(m, rows));
   const byRef = new Map(workerRows.map((w) => [`${w.agency_id}\u0000${w.staff_ref}`, w]));
-  const personIds = [...new Set(rows.map((r) => r.person_id))];
-  // Continuity: a worker already leading an open case of any member is that member's lead.
-  const leads = await m.query<{ member: string; lead: string }[]>(
-    `SELECT DISTINCT unnest(member_ids)::text AS member, lead_worker_id::text AS lead FROM coordinated_case
-     WHERE status = 'open' AND lead_worker_id IS NOT NULL AND member_ids && $1::uuid[]`,
-    [personIds],
-  );
 
   const persons = new Map<string, FamilyPerson>();
   const subjects = new Map<string, string[]>();
@@ -143,8 +165,19 @@ export async function assembleFamily(
   }
   for (const [agency, list] of subjects) subjects.set(agency, [...new Set(list)]);
 
+  // A group's read holds every family's workers: keep this family's.
+  const own = [
+    ...new Set(
+      rows.flatMap((r) => {
+        const w = r.record.involvement?.worker
+          ? byRef.get(`${r.agency_id}\u0000${r.record.involvement.worker}`)
+          : undefined;
+        return w ? [w] : [];
+      }),
+    ),
+  ];
   const roster = new Map<string, RosterEntry>();
-  for (const w of workerRows)
+  for (const w of own)
     roster.set(w.id, {
       id: w.id,
       agency: w.agency_id,
@@ -153,7 +186,7 @@ export async function assembleFamily(
       roles: w.roles,
       active: w.active,
     });
-  const workers: Worker[] = [...new Map(workerRows.map((w) => [w.id, w])).values()].map((w) => ({
+  const workers: Worker[] = [...new Map(own.map((w) => [w.id, w])).values()].map((w) => ({
     id: w.id,
     name: w.display_name,
     agency: w.agency_id,

@@ -6,6 +6,9 @@ import { BrokerError } from '@joinedup/core';
 import { BROKER_ALG, BrokerKeysService } from './broker-keys.service.js';
 
 export const ACCESS_TOKEN_SECONDS = 600;
+/** How long a verified token is taken on trust before its signature is checked again. */
+const VERIFIED_MS = 60_000;
+const VERIFIED_MAX = 10_000;
 
 /** What a broker access token asserts. `sub` is the client id or the person id. */
 export interface AccessClaims {
@@ -19,6 +22,14 @@ export interface AccessClaims {
 /** Short-lived access tokens signed with the broker's active key (RFC 9068 `at+jwt`). */
 @Injectable()
 export class AccessTokensService {
+  /**
+   * Tokens whose signature was checked, by the token itself. An agency system sends the same token with
+   * every request until it expires, and the ECDSA check cost a fifth of the api's CPU under load. An entry
+   * holds only while the key set that verified it is the current one (a retired key ends it at once)
+   * and never past the token's `exp`.
+   */
+  private readonly verified = new Map<string, { claims: JWTPayload & AccessClaims; until: number; keys: unknown }>();
+
   constructor(
     @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
     private readonly keys: BrokerKeysService,
@@ -46,8 +57,13 @@ export class AccessTokensService {
       typ: 'at+jwt',
       requiredClaims: ['exp', 'sub'],
     };
+    const keys = await this.keys.verificationKeys();
+    const known = this.verified.get(token);
+    if (known && known.keys === keys && Date.now() < known.until) return known.claims;
     try {
-      return (await jwtVerify(token, await this.keys.verificationKeys(), options)).payload as JWTPayload & AccessClaims;
+      const claims = (await jwtVerify(token, keys, options)).payload as JWTPayload & AccessClaims;
+      this.remember(token, claims, keys);
+      return claims;
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey) {
         // Another replica may have rotated a moment ago.
@@ -63,5 +79,11 @@ export class AccessTokensService {
         error instanceof errors.JWTExpired ? 'the access token has expired' : 'the access token is not valid',
       );
     }
+  }
+
+  private remember(token: string, claims: JWTPayload & AccessClaims, keys: unknown): void {
+    if (this.verified.size >= VERIFIED_MAX) this.verified.delete(this.verified.keys().next().value!);
+    const until = Math.min(Date.now() + VERIFIED_MS, (claims.exp ?? 0) * 1000);
+    this.verified.set(token, { claims: Object.freeze(claims), until, keys });
   }
 }
