@@ -8,7 +8,6 @@ import {
   type PendingRow,
   recordedFromPending,
 } from './audit-event-row.js';
-import { readChainHead } from './audit-store.js';
 import { auditHash, type ChainedAuditEvent, GENESIS } from './hash-chain.js';
 
 /**
@@ -88,20 +87,20 @@ export class AuditSequencer {
   /** One short transaction: the chain's lock, the oldest pending events out, chained, in. */
   private async chainBatch(): Promise<number> {
     const client = await this.pool.connect();
-    const db = {
-      query: async <T = unknown>(sql: string, params?: unknown[]): Promise<T> =>
-        (await client.query(sql, params)).rows as T,
-    };
     try {
-      await client.query('BEGIN');
-      await client.query(`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-      const pending = (await db.query(
-        `DELETE FROM audit_pending WHERE id IN (SELECT id FROM audit_pending ORDER BY id LIMIT ${BATCH})
-         RETURNING ${PENDING_COLUMNS}`,
-      )) as PendingRow[];
+      // One round trip for the transaction's start, the lock, the pending events and the chain's head
+      // (a parameterless multi-statement query), as the chaining transactions run many times a second.
+      const [, , deleted, last] = (await client.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK});
+         DELETE FROM audit_pending WHERE id IN (SELECT id FROM audit_pending ORDER BY id LIMIT ${BATCH})
+           RETURNING ${PENDING_COLUMNS};
+         SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1`,
+      )) as unknown as pg.QueryResult[];
+      const pending = deleted!.rows as PendingRow[];
       if (pending.length > 0) {
         pending.sort((a, b) => Number(a.id) - Number(b.id));
-        let head = await readChainHead(db);
+        const top = last!.rows[0] as { seq: string; hash: string } | undefined;
+        let head: { seq: number; hash: string } | null = top ? { seq: Number(top.seq), hash: top.hash } : null;
         const events = pending.map((row): ChainedAuditEvent => {
           const seq = (head?.seq ?? 0) + 1;
           const prevHash = head?.hash ?? GENESIS;

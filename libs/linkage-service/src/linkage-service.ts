@@ -205,11 +205,10 @@ export class LinkageService {
         }
       for (const family of outcome.families)
         if (!announced.has(family)) announced.set(family, changes[0]!.correlationId);
-      const byCorrelation = new Map<string, string[]>();
-      for (const [family, correlationId] of announced)
-        (byCorrelation.get(correlationId) ?? byCorrelation.set(correlationId, []).get(correlationId)!).push(family);
-      for (const [correlationId, families] of byCorrelation)
-        await this.repo.announceFamilies(m, families, correlationId);
+      await this.repo.announceEach(
+        m,
+        [...announced].map(([familyId, correlationId]) => ({ familyId, correlationId })),
+      );
       await this.audit.appendMany(m, audits);
       return outcome;
     });

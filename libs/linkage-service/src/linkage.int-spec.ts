@@ -84,7 +84,7 @@ describe('linkage in the service', () => {
       const placed = await loadPlaceRecords(other, 9, 1200);
       for (let i = 0; i < placed.ids.length; i += 40)
         await groupedService.relinkRecords(
-          placed.ids.slice(i, i + 40).map((recordId) => ({ recordId, correlationId: 'g' })),
+          placed.ids.slice(i, i + 40).map((recordId) => ({ recordId, correlationId: `c-${recordId}` })),
         );
       // The same place loads in the same order, so the i-th record is the same record in both databases.
       const shape = (rows: { id: string; person: string; family: string }[], ids: string[]) => {
@@ -104,6 +104,21 @@ describe('linkage in the service', () => {
       const asked = async (ds: DataSource) =>
         (await ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE type = 'governance.decision'`))[0].n;
       expect(await asked(other)).toBe(await asked(dataSource));
+      // Every family heard of its change, each announcement with the correlation id of a record of its group.
+      const announced = await other.query<{ family: string; correlation: string; tx: string }[]>(
+        `SELECT payload->>'familyId' AS family, payload->>'correlationId' AS correlation, created_at::text AS tx
+         FROM outbox_event WHERE topic = 'family.changed'`,
+      );
+      const families = await other.query<{ id: string }[]>(
+        `SELECT DISTINCT family_id AS id FROM linked_person WHERE status = 'active'`,
+      );
+      const heard = new Set(announced.map((a) => a.family));
+      expect(families.filter((f) => !heard.has(f.id))).toEqual([]);
+      const ids = new Set(placed.ids.map((id) => `c-${id}`));
+      expect(announced.filter((a) => !ids.has(a.correlation))).toEqual([]);
+      const perGroup = new Map<string, Set<string>>();
+      for (const a of announced) perGroup.set(a.tx, (perGroup.get(a.tx) ?? new Set()).add(a.correlation));
+      expect(Math.min(...[...perGroup.values()].map((c) => c.size))).toBeGreaterThan(1);
     } finally {
       await other.destroy();
       await grouped.drop();

@@ -326,12 +326,20 @@ export class LinkageRepository {
   }
 
   async announceFamilies(m: EntityManager, familyIds: readonly string[], correlationId: string): Promise<void> {
-    if (familyIds.length === 0) return;
+    await this.announceEach(
+      m,
+      familyIds.map((familyId) => ({ familyId, correlationId })),
+    );
+  }
+
+  /** Families changed by a group of records, each with the correlation id of the record that changed it: one statement. */
+  async announceEach(m: EntityManager, changes: readonly { familyId: string; correlationId: string }[]): Promise<void> {
+    if (changes.length === 0) return;
     await m.query(
       `INSERT INTO outbox_event (topic, agency_id, payload)
-       SELECT 'family.changed', NULL, jsonb_build_object('familyId', id::text, 'correlationId', $2::text)
-       FROM unnest($1::uuid[]) AS id`,
-      [familyIds, correlationId],
+       SELECT 'family.changed', NULL, jsonb_build_object('familyId', x.id::text, 'correlationId', x.c)
+       FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS x(id, c, n) ORDER BY x.n`,
+      [changes.map((c) => c.familyId), changes.map((c) => c.correlationId)],
     );
   }
 
