@@ -72,9 +72,13 @@ export async function writeNotifications(
   return writeNotificationGroups(m, [{ drafts, correlationId }]);
 }
 
+/** Notifications named by one outbox row (one delivery job) at most. */
+const PER_OUTBOX_ROW = 100;
+
 /**
- * Several changes' notifications in one statement, each with its outbox row carrying the correlation id
- * of the change that made it (a coordination group writes its families' notifications together).
+ * Several changes' notifications in one statement. Each change's notifications share an outbox row (so
+ * one delivery job fans them out, not one job each), carrying the correlation id of the change that made
+ * them; a coordination group writes its families' notifications together.
  */
 export async function writeNotificationGroups(
   m: EntityManager,
@@ -100,9 +104,12 @@ export async function writeNotificationGroups(
        INSERT INTO notification (id, agency_id, person_id, case_id, type, payload, disclosures)
        SELECT id, agency_id, person_id, case_id, type, payload, disclosures FROM x)
      INSERT INTO outbox_event (topic, agency_id, payload)
-     SELECT 'notification.created', agency_id, jsonb_build_object('notificationId', id::text, 'correlationId', correlation_id)
-     FROM x`,
-    [JSON.stringify(rows)],
+     SELECT 'notification.created', NULL,
+            jsonb_build_object('notificationIds', jsonb_agg(id::text ORDER BY n), 'correlationId', correlation_id)
+     FROM (SELECT id, correlation_id, n, (row_number() OVER (PARTITION BY correlation_id ORDER BY n) - 1) / $2 AS part
+           FROM (SELECT x.*, row_number() OVER () AS n FROM x) numbered) parts
+     GROUP BY correlation_id, part`,
+    [JSON.stringify(rows), PER_OUTBOX_ROW],
   );
   return rows.length;
 }

@@ -28,7 +28,7 @@ describe('a coordination group’s writes', () => {
   const draft = (agency: string, caseId: string): NotificationDraft =>
     ({ agency, caseId, type: 'case.opened', payload: { caseId }, disclosures: [] }) as unknown as NotificationDraft;
 
-  it('writes each family’s notifications with outbox rows carrying that family’s correlation id', async () => {
+  it('writes each family’s notifications with one outbox row naming them all, with that family’s correlation id', async () => {
     const [caseA, caseB] = [randomUUID(), randomUUID()];
     const written = await withSystemScope(dataSource, (m) =>
       writeNotificationGroups(m, [
@@ -38,18 +38,40 @@ describe('a coordination group’s writes', () => {
       ]),
     );
     expect(written).toBe(3);
-    const { rows } = await owner.query<{ case_id: string; agency: string; correlation: string; outbox_agency: string }>(
-      `SELECT n.case_id, n.agency_id AS agency, o.payload->>'correlationId' AS correlation, o.agency_id AS outbox_agency
-       FROM notification n JOIN outbox_event o ON o.payload->>'notificationId' = n.id::text
-       WHERE o.topic = 'notification.created' ORDER BY 1, 2`,
+    const { rows: outbox } = await owner.query<{ correlation: string; ids: string[] }>(
+      `SELECT payload->>'correlationId' AS correlation, ARRAY(SELECT jsonb_array_elements_text(payload->'notificationIds')) AS ids
+       FROM outbox_event WHERE topic = 'notification.created' ORDER BY 1`,
     );
-    expect(rows.map((r) => [r.case_id === caseA ? 'a' : 'b', r.agency, r.correlation, r.outbox_agency]).sort()).toEqual(
+    expect(outbox.map((o) => [o.correlation, o.ids.length])).toEqual([
+      ['family-a', 2],
+      ['family-b', 1],
+    ]);
+    const { rows } = await owner.query<{ id: string; case_id: string; agency: string }>(
+      `SELECT id, case_id, agency_id AS agency FROM notification WHERE id = ANY($1::uuid[]) ORDER BY agency_id`,
+      [outbox.flatMap((o) => o.ids)],
+    );
+    const correlationOf = new Map(outbox.flatMap((o) => o.ids.map((id) => [id, o.correlation])));
+    expect(rows.map((r) => [r.case_id === caseA ? 'a' : 'b', r.agency, correlationOf.get(r.id)]).sort()).toEqual(
       [
-        ['a', 'north-csc', 'family-a', 'north-csc'],
-        ['a', 'north-health', 'family-a', 'north-health'],
-        ['b', 'north-csc', 'family-b', 'north-csc'],
+        ['a', 'north-csc', 'family-a'],
+        ['a', 'north-health', 'family-a'],
+        ['b', 'north-csc', 'family-b'],
       ].sort(),
     );
+  });
+
+  it('splits a change’s notifications over outbox rows of at most 100', async () => {
+    const caseId = randomUUID();
+    await withSystemScope(dataSource, (m) =>
+      writeNotificationGroups(m, [
+        { drafts: Array.from({ length: 250 }, () => draft('north-csc', caseId)), correlationId: 'big-change' },
+      ]),
+    );
+    const { rows } = await owner.query<{ n: number }>(
+      `SELECT jsonb_array_length(payload->'notificationIds') AS n FROM outbox_event
+       WHERE topic = 'notification.created' AND payload->>'correlationId' = 'big-change' ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.n)).toEqual([50, 100, 100]);
   });
 
   it('writes the deadline timers of new offers, each with its change’s correlation id', async () => {

@@ -37,8 +37,11 @@ export interface JobPayloads {
   'cases.regovern': Correlated;
   /** Scheduled backstop: expire overdue offers whose deadline job was lost. */
   'offers.expire': Record<string, never>;
-  /** A notification was written: suppress it or fan it out to the agency's webhook endpoints. */
-  'notification.created': Correlated & { notificationId: string };
+  /**
+   * Notifications were written: suppress each or fan it out to its agency's webhook endpoints. A change
+   * names all it wrote (up to 100 a job); `notificationId` alone is one (the sweep, and jobs from before).
+   */
+  'notification.created': Correlated & ({ notificationId: string } | { notificationIds: string[] });
   /** One delivery attempt of one notification to one endpoint (`attempt` counts from 0). */
   'webhook.attempt': { deliveryId: string; attempt: number };
   /** Scheduled backstop: queue again notifications and deliveries whose jobs Redis lost. */

@@ -81,7 +81,10 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     switch (job.name) {
       case 'notification.created': {
         const data = job.data as JobPayloads['notification.created'];
-        return { deliveries: await this.delivery.fanOut(data.notificationId) };
+        const ids = 'notificationIds' in data ? data.notificationIds : [data.notificationId];
+        // Fanned out together: the fan-out group-commits what is submitted at once.
+        const counts = await Promise.all(ids.map((id) => this.delivery.fanOut(id)));
+        return { deliveries: counts.reduce((a, b) => a + b, 0) };
       }
       case 'webhook.attempt': {
         const data = job.data as JobPayloads['webhook.attempt'];
