@@ -38,7 +38,8 @@ export class RecordsController {
     @Req() request: Request & { id?: string },
   ): Promise<unknown> {
     const agencyId = requireAgency(principal);
-    const requestHash = sha256Hex(`PUT ${externalId} ${canonicalJson(body)}`);
+    // Only a request that names an Idempotency-Key needs its hash (the canonical form costs on every PUT).
+    const requestHash = idempotencyKey ? sha256Hex(`PUT ${externalId} ${canonicalJson(body)}`) : '';
     if (idempotencyKey) {
       const stored = await this.requests.find(agencyId, idempotencyKey);
       if (stored && stored.requestHash !== requestHash) {
