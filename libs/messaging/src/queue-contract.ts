@@ -20,9 +20,20 @@ interface Correlated {
   correlationId: string;
 }
 
+/**
+ * The records one intake transaction changed for an agency (up to 100 a job, each with the correlation
+ * id of its request), or one record (`recordId`: withdrawals, subject rights, and jobs from before).
+ */
+export type RecordsChanged = { recordId: string } | { records: { recordId: string; correlationId: string }[] };
+
+/** Each record of a `record.changed` job with its correlation id. */
+export function changedRecords(data: Correlated & RecordsChanged): { recordId: string; correlationId: string }[] {
+  return 'records' in data ? data.records : [{ recordId: data.recordId, correlationId: data.correlationId }];
+}
+
 export interface JobPayloads {
   /** A source record was created, changed or withdrawn: re-link it. */
-  'record.changed': Correlated & { agencyId: string; recordId: string };
+  'record.changed': Correlated & { agencyId: string } & RecordsChanged;
   /** Agreements or consent changed: re-ask the gate for cross-agency links, undo or form them. */
   'linkage.regovern': Correlated;
   /** Score one partition of a batch re-link's blocks (linkage_run says what to do). */

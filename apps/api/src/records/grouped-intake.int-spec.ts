@@ -77,8 +77,9 @@ describe('RecordIntakeService: concurrent requests written together', () => {
 
     // Each change is announced with the request that made it; an unchanged repeat announces nothing.
     const { rows: outbox } = await owner.query<{ ref: string; correlation: string }>(
-      `SELECT o.payload->>'correlationId' AS correlation, s.agency_id || '/' || s.external_id AS ref
-       FROM outbox_event o JOIN source_record s ON s.id = (o.payload->>'recordId')::uuid
+      `SELECT r->>'correlationId' AS correlation, s.agency_id || '/' || s.external_id AS ref
+       FROM outbox_event o CROSS JOIN LATERAL jsonb_array_elements(o.payload->'records') r
+       JOIN source_record s ON s.id = (r->>'recordId')::uuid
        WHERE o.topic = 'record.changed' ORDER BY o.created_at, 1`,
     );
     expect(outbox.map((o) => `${o.correlation} ${o.ref}`).sort()).toEqual(

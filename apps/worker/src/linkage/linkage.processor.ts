@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { LiveGovernance } from '@joinedup/enforcement';
-import { bullPrefix, OneWaiting, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
+import { bullPrefix, changedRecords, OneWaiting, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { LinkageService, loadTrainedModel, type RelinkOutcome } from '@joinedup/linkage-service';
 import { GroupCommit } from '@joinedup/core';
 import { WorkerQueues } from '../worker-queues.service.js';
@@ -30,7 +30,7 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
   private poll?: NodeJS.Timeout;
   private worker?: Worker<JobPayloads[LinkageJobName], unknown, LinkageJobName>;
   readonly service: LinkageService;
-  private readonly changes: GroupCommit<JobPayloads['record.changed'], RelinkOutcome>;
+  private readonly changes: GroupCommit<{ recordId: string; correlationId: string }, RelinkOutcome>;
   private readonly regovernings: GroupCommit<string, RelinkOutcome & { flipped: number }>;
 
   constructor(
@@ -82,12 +82,16 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
     switch (job.name) {
       case 'record.changed': {
         const data = job.data as JobPayloads['record.changed'];
-        const outcome = await this.changes.submit(data);
+        // The job's records join the group being formed (and the next ones, past its size).
+        const outcomes = await Promise.all(changedRecords(data).map((change) => this.changes.submit(change)));
+        const groups = [...new Set(outcomes)]; // the records of one group share its outcome
+        const persons = groups.reduce((n, o) => n + o.persons.length, 0);
+        const families = groups.reduce((n, o) => n + o.families.length, 0);
         this.logger.debug(
-          { correlationId: data.correlationId, persons: outcome.persons.length, families: outcome.families.length },
-          'record linked (with its group)',
+          { correlationId: data.correlationId, persons, families },
+          'records linked (with their group)',
         );
-        return { persons: outcome.persons.length, families: outcome.families.length };
+        return { records: outcomes.length, persons, families };
       }
       case 'linkage.regovern': {
         const outcome = await this.regovernings.submit(job.data.correlationId);

@@ -42,13 +42,17 @@ describe('SourceRecordRepository', () => {
     expect((await records.get('agency-a', 'r1'))?.record).toMatchObject({ name: { family: 'Okafor-Smith' } });
   });
 
-  it('writes one outbox event and one change per accepted change, in the same transaction', async () => {
-    await records.upsertBatch('agency-a', [write('r2', 1), write('r3', 1)], 'batch-1');
+  it('announces the accepted changes in one outbox event and records one change each, in the same transaction', async () => {
+    const written = await records.upsertBatch('agency-a', [write('r2', 1), write('r3', 1)], 'batch-1');
     const outbox = await dataSource.query(
       `SELECT payload FROM outbox_event WHERE payload->>'correlationId' = 'batch-1'`,
     );
-    expect(outbox).toHaveLength(2);
-    expect(Object.keys(outbox[0].payload).sort()).toEqual(['agencyId', 'correlationId', 'recordId']);
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0].payload).toEqual({
+      agencyId: 'agency-a',
+      correlationId: 'batch-1',
+      records: written.map((w) => ({ recordId: w.recordId, correlationId: 'batch-1' })),
+    });
     const changes = await new RecordChangeRepository(dataSource).page('agency-a', undefined, 100);
     expect(changes.filter((c) => c.externalId === 'r2').map((c) => c.kind)).toEqual(['created']);
   });
@@ -83,5 +87,21 @@ describe('SourceRecordRepository', () => {
         `INSERT INTO source_record (agency_id, external_id, version, content_hash, record) VALUES ('agency-a', 'x', 1, 'h', '{}')`,
       ),
     ).rejects.toThrow(/row-level security/);
+  });
+
+  it('splits a large batch’s announcement over outbox events of at most 100 changes, in order', async () => {
+    const written = await records.upsertBatch(
+      'agency-a',
+      Array.from({ length: 250 }, (_, i) => write(`big-${i}`, 1)),
+      'batch-big',
+    );
+    const outbox = await dataSource.query(
+      `SELECT payload FROM outbox_event WHERE payload->>'correlationId' = 'batch-big' ORDER BY jsonb_array_length(payload->'records') DESC, id`,
+    );
+    expect(outbox.map((o: { payload: { records: unknown[] } }) => o.payload.records.length)).toEqual([100, 100, 50]);
+    const announced = outbox.flatMap((o: { payload: { records: { recordId: string }[] } }) =>
+      o.payload.records.map((r) => r.recordId),
+    );
+    expect([...announced].sort()).toEqual(written.map((w) => w.recordId).sort());
   });
 });
