@@ -106,8 +106,9 @@ describe('linkage in the service', () => {
       expect(await asked(other)).toBe(await asked(dataSource));
       // Every family heard of its change, each announcement with the correlation id of a record of its group.
       const announced = await other.query<{ family: string; correlation: string; tx: string }[]>(
-        `SELECT payload->>'familyId' AS family, payload->>'correlationId' AS correlation, created_at::text AS tx
-         FROM outbox_event WHERE topic = 'family.changed'`,
+        `SELECT f->>'familyId' AS family, f->>'correlationId' AS correlation, o.created_at::text AS tx
+         FROM outbox_event o CROSS JOIN LATERAL jsonb_array_elements(o.payload->'families') f
+         WHERE o.topic = 'family.changed'`,
       );
       const families = await other.query<{ id: string }[]>(
         `SELECT DISTINCT family_id AS id FROM linked_person WHERE status = 'active'`,

@@ -31,6 +31,17 @@ export function changedRecords(data: Correlated & RecordsChanged): { recordId: s
   return 'records' in data ? data.records : [{ recordId: data.recordId, correlationId: data.correlationId }];
 }
 
+/**
+ * The families one linkage transaction changed (up to 100 a job, each with the correlation id of the
+ * change that reached it), or one family (`familyId`: decisions, re-links, and jobs from before).
+ */
+export type FamiliesChanged = { familyId: string } | { families: { familyId: string; correlationId: string }[] };
+
+/** Each family of a `family.changed` job with its correlation id. */
+export function changedFamilies(data: Correlated & FamiliesChanged): { familyId: string; correlationId: string }[] {
+  return 'families' in data ? data.families : [{ familyId: data.familyId, correlationId: data.correlationId }];
+}
+
 export interface JobPayloads {
   /** A source record was created, changed or withdrawn: re-link it. */
   'record.changed': Correlated & { agencyId: string } & RecordsChanged;
@@ -41,7 +52,7 @@ export interface JobPayloads {
   /** Every partition of a batch re-link is scored: cluster, govern and write (or only diff, for a dry run). */
   'linkage.relink-merge': Correlated & { runId: string };
   /** A family's members, involvement or governance may have changed: open, update or close its case. */
-  'family.changed': Correlated & { familyId: string };
+  'family.changed': Correlated & FamiliesChanged;
   /** An offer's deadline: expire it if still unanswered and offer the case to the next candidate. */
   'offer.deadline': Correlated & { offerId: string; notBefore: string };
   /** Agreements or consent changed: plan every open case again. */

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { CoordinationService, loadCoordinationSettings } from '@joinedup/coordination-service';
 import { LiveGovernance } from '@joinedup/enforcement';
-import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
+import { bullPrefix, changedFamilies, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { GroupCommit } from '@joinedup/core';
 import { keepSchedulers, SCHEDULER_CHECK_MS } from '../kept-schedulers.js';
 import { WorkerQueues } from '../worker-queues.service.js';
@@ -32,7 +32,7 @@ export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicat
   private worker?: Worker<JobPayloads[CoordinationJobName], unknown, CoordinationJobName>;
   readonly service: CoordinationService;
   private stopKeeping?: () => void;
-  private readonly families: GroupCommit<JobPayloads['family.changed'], number>;
+  private readonly families: GroupCommit<{ familyId: string; correlationId: string }, number>;
 
   constructor(
     @Inject(BROKER_CONFIG) private readonly config: BrokerConfig,
@@ -78,7 +78,9 @@ export class CoordinationProcessor implements OnApplicationBootstrap, OnApplicat
     switch (job.name) {
       case 'family.changed': {
         const data = job.data as JobPayloads['family.changed'];
-        return { coordinatedWithGroupOf: await this.families.submit(data) };
+        // The job's families join the group being formed (and the next ones, past its size).
+        const sizes = await Promise.all(changedFamilies(data).map((change) => this.families.submit(change)));
+        return { families: sizes.length, coordinatedWithGroupsOf: sizes };
       }
       case 'offer.deadline':
       case 'offers.expire': {
