@@ -243,7 +243,7 @@ describe('coordination end to end: one family, three agencies, one lead', () => 
     for (const n of told) expect(n.payload.lead).toMatchObject({ workerId: ids[nextName], agency: CSC });
     // Every notification is named by an outbox row (one per change): nothing told is lost on the way to delivery.
     const outbox = await owner.query<{ id: string }>(
-      `SELECT jsonb_array_elements_text(payload->'notificationIds') AS id FROM outbox_event
+      `SELECT jsonb_array_elements(payload->'notifications')->>'notificationId' AS id FROM outbox_event
        WHERE topic = 'notification.created'`,
     );
     const all = await notifications();

@@ -76,9 +76,9 @@ export async function writeNotifications(
 const PER_OUTBOX_ROW = 100;
 
 /**
- * Several changes' notifications in one statement. Each change's notifications share an outbox row (so
- * one delivery job fans them out, not one job each), carrying the correlation id of the change that made
- * them; a coordination group writes its families' notifications together.
+ * Several changes' notifications in one statement (a coordination group writes its families'
+ * notifications together). They share outbox rows of up to 100, so one delivery job fans them out, not
+ * one job each; each is named with the correlation id of the change that made it.
  */
 export async function writeNotificationGroups(
   m: EntityManager,
@@ -104,11 +104,11 @@ export async function writeNotificationGroups(
        INSERT INTO notification (id, agency_id, person_id, case_id, type, payload, disclosures)
        SELECT id, agency_id, person_id, case_id, type, payload, disclosures FROM x)
      INSERT INTO outbox_event (topic, agency_id, payload)
-     SELECT 'notification.created', NULL,
-            jsonb_build_object('notificationIds', jsonb_agg(id::text ORDER BY n), 'correlationId', correlation_id)
-     FROM (SELECT id, correlation_id, n, (row_number() OVER (PARTITION BY correlation_id ORDER BY n) - 1) / $2 AS part
-           FROM (SELECT x.*, row_number() OVER () AS n FROM x) numbered) parts
-     GROUP BY correlation_id, part`,
+     SELECT 'notification.created', NULL, jsonb_build_object(
+              'correlationId', (array_agg(correlation_id ORDER BY n))[1],
+              'notifications', jsonb_agg(jsonb_build_object('notificationId', id::text, 'correlationId', correlation_id) ORDER BY n))
+     FROM (SELECT x.*, row_number() OVER () AS n FROM x) numbered
+     GROUP BY (n - 1) / $2`,
     [JSON.stringify(rows), PER_OUTBOX_ROW],
   );
   return rows.length;

@@ -28,7 +28,7 @@ describe('a coordination group’s writes', () => {
   const draft = (agency: string, caseId: string): NotificationDraft =>
     ({ agency, caseId, type: 'case.opened', payload: { caseId }, disclosures: [] }) as unknown as NotificationDraft;
 
-  it('writes each family’s notifications with one outbox row naming them all, with that family’s correlation id', async () => {
+  it('writes a group’s notifications with one outbox row naming each with its change’s correlation id', async () => {
     const [caseA, caseB] = [randomUUID(), randomUUID()];
     const written = await withSystemScope(dataSource, (m) =>
       writeNotificationGroups(m, [
@@ -38,19 +38,17 @@ describe('a coordination group’s writes', () => {
       ]),
     );
     expect(written).toBe(3);
-    const { rows: outbox } = await owner.query<{ correlation: string; ids: string[] }>(
-      `SELECT payload->>'correlationId' AS correlation, ARRAY(SELECT jsonb_array_elements_text(payload->'notificationIds')) AS ids
-       FROM outbox_event WHERE topic = 'notification.created' ORDER BY 1`,
-    );
-    expect(outbox.map((o) => [o.correlation, o.ids.length])).toEqual([
-      ['family-a', 2],
-      ['family-b', 1],
-    ]);
+    const { rows: outbox } = await owner.query<{
+      payload: { correlationId: string; notifications: { notificationId: string; correlationId: string }[] };
+    }>(`SELECT payload FROM outbox_event WHERE topic = 'notification.created'`);
+    expect(outbox).toHaveLength(1);
+    const named = outbox[0]!.payload.notifications;
+    expect(outbox[0]!.payload.correlationId).toBe('family-a');
     const { rows } = await owner.query<{ id: string; case_id: string; agency: string }>(
-      `SELECT id, case_id, agency_id AS agency FROM notification WHERE id = ANY($1::uuid[]) ORDER BY agency_id`,
-      [outbox.flatMap((o) => o.ids)],
+      `SELECT id, case_id, agency_id AS agency FROM notification WHERE id = ANY($1::uuid[])`,
+      [named.map((n) => n.notificationId)],
     );
-    const correlationOf = new Map(outbox.flatMap((o) => o.ids.map((id) => [id, o.correlation])));
+    const correlationOf = new Map(named.map((n) => [n.notificationId, n.correlationId]));
     expect(rows.map((r) => [r.case_id === caseA ? 'a' : 'b', r.agency, correlationOf.get(r.id)]).sort()).toEqual(
       [
         ['a', 'north-csc', 'family-a'],
@@ -60,7 +58,7 @@ describe('a coordination group’s writes', () => {
     );
   });
 
-  it('splits a change’s notifications over outbox rows of at most 100', async () => {
+  it('splits a group’s notifications over outbox rows of at most 100', async () => {
     const caseId = randomUUID();
     await withSystemScope(dataSource, (m) =>
       writeNotificationGroups(m, [
@@ -68,7 +66,7 @@ describe('a coordination group’s writes', () => {
       ]),
     );
     const { rows } = await owner.query<{ n: number }>(
-      `SELECT jsonb_array_length(payload->'notificationIds') AS n FROM outbox_event
+      `SELECT jsonb_array_length(payload->'notifications') AS n FROM outbox_event
        WHERE topic = 'notification.created' AND payload->>'correlationId' = 'big-change' ORDER BY 1`,
     );
     expect(rows.map((r) => r.n)).toEqual([50, 100, 100]);

@@ -42,6 +42,18 @@ export function changedFamilies(data: Correlated & FamiliesChanged): { familyId:
   return 'families' in data ? data.families : [{ familyId: data.familyId, correlationId: data.correlationId }];
 }
 
+/**
+ * The notifications one coordination transaction wrote (up to 100 a job, each with the correlation id of
+ * its change), or one notification (`notificationId`: the sweep, and jobs from before).
+ */
+export type NotificationsCreated =
+  { notificationId: string } | { notifications: { notificationId: string; correlationId: string }[] };
+
+/** The notification ids of a `notification.created` job. */
+export function createdNotifications(data: NotificationsCreated): string[] {
+  return 'notifications' in data ? data.notifications.map((n) => n.notificationId) : [data.notificationId];
+}
+
 export interface JobPayloads {
   /** A source record was created, changed or withdrawn: re-link it. */
   'record.changed': Correlated & { agencyId: string } & RecordsChanged;
@@ -59,11 +71,8 @@ export interface JobPayloads {
   'cases.regovern': Correlated;
   /** Scheduled backstop: expire overdue offers whose deadline job was lost. */
   'offers.expire': Record<string, never>;
-  /**
-   * Notifications were written: suppress each or fan it out to its agency's webhook endpoints. A change
-   * names all it wrote (up to 100 a job); `notificationId` alone is one (the sweep, and jobs from before).
-   */
-  'notification.created': Correlated & ({ notificationId: string } | { notificationIds: string[] });
+  /** Notifications were written: suppress each or fan it out to its agency's webhook endpoints. */
+  'notification.created': Correlated & NotificationsCreated;
   /** One delivery attempt of one notification to one endpoint (`attempt` counts from 0). */
   'webhook.attempt': { deliveryId: string; attempt: number };
   /** Scheduled backstop: queue again notifications and deliveries whose jobs Redis lost. */

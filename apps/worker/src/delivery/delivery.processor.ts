@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { BROKER_CONFIG, type BrokerConfig } from '@joinedup/config';
 import { NotificationGate, WebhookDelivery } from '@joinedup/coordination-service';
 import { LiveGovernance } from '@joinedup/enforcement';
-import { bullPrefix, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
+import { bullPrefix, createdNotifications, type JobPayloads, QUEUES, REDIS } from '@joinedup/messaging';
 import { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { keepSchedulers } from '../kept-schedulers.js';
 import { WorkerQueues } from '../worker-queues.service.js';
@@ -81,7 +81,7 @@ export class DeliveryProcessor implements OnApplicationBootstrap, OnApplicationS
     switch (job.name) {
       case 'notification.created': {
         const data = job.data as JobPayloads['notification.created'];
-        const ids = 'notificationIds' in data ? data.notificationIds : [data.notificationId];
+        const ids = createdNotifications(data);
         // Fanned out together: the fan-out group-commits what is submitted at once.
         const counts = await Promise.all(ids.map((id) => this.delivery.fanOut(id)));
         return { deliveries: counts.reduce((a, b) => a + b, 0) };
