@@ -16,8 +16,14 @@ const GOVERNANCE_POLL_MS = 500;
 const REGOVERN_EVERY_MS = 60_000;
 type LinkageJob = Job<JobPayloads[LinkageJobName], unknown, LinkageJobName>;
 
-/** Jobs taken at once: the record changes among them are linked in groups of up to this many. */
+/** Jobs taken at once (a job names up to 100 record changes). */
 const CONCURRENCY = 64;
+/**
+ * Record changes linked in one group at most. Groups run one at a time (the linkage lock), so under load
+ * a bigger group spreads its fixed cost (lock, reads, candidate lookup, re-clustering, commit) over more
+ * records; idle, a change still goes alone at once.
+ */
+const GROUP_RECORDS = 256;
 
 /**
  * Links what agencies send (batch re-links run in LinkageBatchProcessor). Record changes are group-committed:
@@ -41,7 +47,7 @@ export class LinkageProcessor implements OnApplicationBootstrap, OnApplicationSh
     private readonly queues: WorkerQueues,
   ) {
     this.service = new LinkageService(dataSource, loadTrainedModel(), governance);
-    this.changes = new GroupCommit((group) => this.service.relinkRecords(group), CONCURRENCY);
+    this.changes = new GroupCommit((group) => this.service.relinkRecords(group), GROUP_RECORDS);
     // Re-governing reads the engine once it holds the linkage lock: the jobs that arrive while one runs
     // (or waits for the lock behind a batch) are all covered by one more run after it, not one each.
     this.regovernings = new GroupCommit(([first]) => this.service.regovern(first!), Number.MAX_SAFE_INTEGER);
