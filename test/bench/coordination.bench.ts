@@ -1,4 +1,4 @@
-// npm run bench:coordination -- [--rate 200] [--seconds 20] [--deliveries 10000]
+// npm run bench:coordination -- [--rate 200] [--seconds 20] [--warmup 10] [--warmup-rate 50] [--deliveries 10000]
 // Records through intake at a steady rate to signed webhooks at a local receiver (record -> webhook
 // latency), then delivery throughput alone, then raw BullMQ jobs through the same Redis as a baseline.
 // Prints one JSON line last.
@@ -18,11 +18,20 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '20' },
+    // Sent first, at a lower rate, and not measured: the processes' code is compiled and their pools and
+    // plans made, as in a service that has been running, before the measured rate starts. Their latencies
+    // are shown, not counted.
+    warmup: { type: 'string', default: '10' },
+    'warmup-rate': { type: 'string', default: '50' },
     deliveries: { type: 'string', default: '10000' },
   },
 });
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
+const warmup = Number(values.warmup);
+const warmupRate = Number(values['warmup-rate']);
+/** Records sent in the warm-up (even: a family's two records go in the same phase). */
+const warmupCount = 2 * Math.round((warmup * warmupRate) / 2);
 const deliveryCount = Number(values.deliveries);
 const admin = { email: 'bench-admin@bench.invalid', password: 'bench-admin-password' };
 const A = 'bench-csc';
@@ -151,7 +160,7 @@ await call(ig[A]!, 'POST', `/v1/governance/agreements/${agreementId}/activate`);
 await new Promise((r) => setTimeout(r, 1500)); // the worker's engine picks up the agreement
 
 // Phase 1: a steady stream of records; each family is two records (one per agency) and opens a case.
-const total = rate * seconds;
+const total = warmupCount + rate * seconds;
 // Distinct people from the synthetic place (realistic names and dates of birth), one record per agency each.
 const people: { name: unknown; birthDate?: string; sex?: string; identifiers?: unknown }[] = [];
 const seen = new Set<string>();
@@ -170,11 +179,14 @@ const record = (i: number, agency: string) => ({
 });
 const sentAt = new Map<string, number>();
 const failures: number[] = [];
-progress(`coordination: ${total} records at ${rate}/s through intake`);
+progress(
+  `coordination: ${warmupCount} records at ${warmupRate}/s to warm up, then ${total - warmupCount} records at ${rate}/s through intake`,
+);
 const start = performance.now();
 const inflight: Promise<void>[] = [];
+const measuredFrom = start + warmup * 1000;
 for (let k = 0; k < total; k++) {
-  const due = start + (k * 1000) / rate;
+  const due = k < warmupCount ? start + (k * 1000) / warmupRate : measuredFrom + ((k - warmupCount) * 1000) / rate;
   const wait = due - performance.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   const family = k >> 1;
@@ -218,16 +230,37 @@ const { rows } = await owner.query<{ case_id: string; ref: string }>(
   [B],
 );
 const latencies: number[] = [];
+const warmupLatencies: number[] = [];
+// By when the record was sent, in 5-second windows: a latency that grows window by window is a queue
+// falling behind; a steady one with a high p99 is stalls.
+const byWindow = new Map<number, number[]>();
 for (const r of rows) {
   const sent = sentAt.get(r.ref);
   const arrived = firstByCase.get(r.case_id);
-  if (sent !== undefined && arrived !== undefined) latencies.push(arrived - sent);
+  if (sent === undefined || arrived === undefined) continue;
+  (sent < measuredFrom ? warmupLatencies : latencies).push(arrived - sent);
+  const window = Math.floor((sent - start) / 5000);
+  byWindow.set(window, [...(byWindow.get(window) ?? []), arrived - sent]);
 }
+if (warmupLatencies.length > 0)
+  progress(
+    `  warm-up (${warmup} s at ${warmupRate}/s, not counted): p50 ${Math.round(quantile(warmupLatencies, 0.5))} ms, p99 ${Math.round(quantile(warmupLatencies, 0.99))} ms`,
+  );
+progress(
+  '  by when sent: ' +
+    [...byWindow]
+      .sort(([a], [b]) => a - b)
+      .map(
+        ([w, l]) =>
+          `${w * 5}-${w * 5 + 5} s p50 ${Math.round(quantile(l, 0.5))} p99 ${Math.round(quantile(l, 0.99))} ms`,
+      )
+      .join('; '),
+);
 const statusCounts = new Map<number, number>();
 for (const status of failures) statusCounts.set(status, (statusCounts.get(status) ?? 0) + 1);
 const byStatus = [...statusCounts].map(([status, count]) => `${count} x ${status}`);
 progress(
-  `  ${latencies.length} of ${expectedCases} cases measured; ${failures.length} intake failures${failures.length ? ` (status: ${byStatus.join(', ')})` : ''}`,
+  `  ${latencies.length} of ${expectedCases - warmupLatencies.length} cases measured after the warm-up; ${failures.length} intake failures${failures.length ? ` (status: ${byStatus.join(', ')})` : ''}`,
 );
 
 // Phase 2: delivery throughput alone, notifications written as the case service writes them.
@@ -286,7 +319,10 @@ receiver.close();
 const result = {
   records: total,
   rate,
+  warmupSeconds: warmup,
+  warmupRate,
   casesNotified: firstByCase.size,
+  casesMeasured: latencies.length,
   intakeFailures: failures.length,
   recordToWebhookP50Ms: Math.round(quantile(latencies, 0.5)),
   recordToWebhookP99Ms: Math.round(quantile(latencies, 0.99)),
