@@ -3,7 +3,7 @@
 // latency), then delivery throughput alone, then raw BullMQ jobs through the same Redis as a baseline.
 // Prints one JSON line last.
 import { randomBytes } from 'node:crypto';
-import { Agent, createServer, request } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
@@ -12,7 +12,16 @@ import pg from 'pg';
 import { bullPrefix } from '@joinedup/messaging';
 import { generatePlace } from '@joinedup/place';
 import { registerAgencyClient, signIn } from '@joinedup/testing';
-import { benchDatabase, progress, quantile, startBuiltApi, startBuiltWorker } from './support.js';
+import {
+  BENCH_ADMIN,
+  benchDatabase,
+  benchEnv,
+  keepAliveClient,
+  progress,
+  quantile,
+  startBuiltApi,
+  startBuiltWorker,
+} from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +42,6 @@ const warmupRate = Number(values['warmup-rate']);
 /** Records sent in the warm-up (even: a family's two records go in the same phase). */
 const warmupCount = 2 * Math.round((warmup * warmupRate) / 2);
 const deliveryCount = Number(values.deliveries);
-const admin = { email: 'bench-admin@bench.invalid', password: 'bench-admin-password' };
 const A = 'bench-csc';
 const B = 'bench-health';
 const prefix = `bench-coord-${randomBytes(4).toString('hex')}`;
@@ -59,46 +67,11 @@ const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/ho
 
 progress('coordination: a fresh database, the built api and worker');
 const db = await benchDatabase('joinedup_bench_coordination');
-const env = {
-  DATABASE_URL: db.appUrl,
-  DATABASE_OWNER_URL: db.ownerUrl,
-  REDIS_PREFIX: prefix,
-  BOOTSTRAP_ADMIN_EMAIL: admin.email,
-  BOOTSTRAP_ADMIN_PASSWORD: admin.password,
-  RATE_LIMIT_PER_MINUTE: '10000000',
-  WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
-};
+const env = benchEnv(db, prefix, { RATE_LIMIT_PER_MINUTE: '10000000', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' });
 const api = await startBuiltApi(env);
 const worker = await startBuiltWorker(env);
-const adminToken = await signIn(api.base, admin.email, admin.password);
-// The agency systems' side over node:http with keep-alive: fetch cost this process (which shares the
-// 2 cores with the broker) about 1 ms of CPU per request.
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-const call = (token: string, method: string, path: string, body?: unknown) =>
-  new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(`${api.base}${path}`, {
-      method,
-      agent,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(payload === undefined
-          ? {}
-          : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-      },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : null) as Record<string, unknown> });
-      });
-    });
-    req.end(payload);
-  });
+const adminToken = await signIn(api.base, BENCH_ADMIN.email, BENCH_ADMIN.password);
+const { call, close: closeClient } = keepAliveClient(api.base, 256);
 
 /** Which queue is behind: waiting jobs per queue from the worker's /metrics. */
 async function backlog(): Promise<string> {
@@ -283,7 +256,7 @@ const deliveriesPerSecond = delivered / ((arrivals.at(-1)! - deliveryStart) / 10
 await owner.end();
 await worker.stop();
 await api.stop();
-agent.destroy();
+closeClient();
 
 // Phase 3: the baseline: empty jobs through the same Redis, one worker process (this one).
 progress('coordination: raw BullMQ baseline (empty jobs, same Redis)');

@@ -7,28 +7,21 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generatePlace } from '@joinedup/place';
 import { registerAgencyClient, signIn } from '@joinedup/testing';
-import { benchDatabase, progress, startBuiltApi } from './support.js';
+import { BENCH_ADMIN, benchDatabase, benchEnv, progress, startBuiltApi } from './support.js';
 
 const { values } = parseArgs({
   options: { records: { type: 'string', default: '200000' }, seed: { type: 'string', default: '1' } },
 });
 const total = Number(values.records);
 const AGENCY = 'bench-agency';
-const admin = { email: 'bench-admin@bench.invalid', password: 'bench-admin-password' };
 
 const lineOf = (i: number, record: Record<string, unknown>): string =>
   `${JSON.stringify({ ...record, agency: AGENCY, externalId: `R-${i}` })}\n`;
 
 progress(`ingest: preparing a database and the built api`);
 const db = await benchDatabase('joinedup_bench_ingest');
-const api = await startBuiltApi({
-  DATABASE_URL: db.appUrl,
-  DATABASE_OWNER_URL: db.ownerUrl,
-  REDIS_PREFIX: `bench-${Date.now()}`,
-  BOOTSTRAP_ADMIN_EMAIL: admin.email,
-  BOOTSTRAP_ADMIN_PASSWORD: admin.password,
-});
-const client = await registerAgencyClient(api.base, await signIn(api.base, admin.email, admin.password), {
+const api = await startBuiltApi(benchEnv(db, `bench-${Date.now()}`));
+const client = await registerAgencyClient(api.base, await signIn(api.base, BENCH_ADMIN.email, BENCH_ADMIN.password), {
   agencyId: AGENCY,
 });
 const token = await client.getToken();

@@ -4,12 +4,11 @@
 // Prints one JSON line last.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { generatePlace } from '@joinedup/place';
 import { registerAgencyClient, signIn } from '@joinedup/testing';
-import { benchDatabase, progress, startBuiltApi } from './support.js';
+import { BENCH_ADMIN, benchDatabase, benchEnv, keepAliveClient, progress, startBuiltApi } from './support.js';
 
 const { values } = parseArgs({
   options: { puts: { type: 'string', default: '3000' }, concurrency: { type: 'string', default: '16' } },
@@ -17,43 +16,18 @@ const { values } = parseArgs({
 const puts = Number(values.puts);
 const concurrency = Number(values.concurrency);
 const WARM_UP = 200;
-const admin = { email: 'bench-admin@bench.invalid', password: 'bench-admin-password' };
 const prefix = `bench-intake-cpu-${randomBytes(4).toString('hex')}`;
 
 progress('intake-cpu: a fresh database and the built api');
 const db = await benchDatabase('joinedup_bench_intake_cpu');
-const api = await startBuiltApi({
-  DATABASE_URL: db.appUrl,
-  DATABASE_OWNER_URL: db.ownerUrl,
-  REDIS_PREFIX: prefix,
-  BOOTSTRAP_ADMIN_EMAIL: admin.email,
-  BOOTSTRAP_ADMIN_PASSWORD: admin.password,
-  RATE_LIMIT_PER_MINUTE: '10000000',
-});
-const adminToken = await signIn(api.base, admin.email, admin.password);
-const client = await registerAgencyClient(api.base, adminToken, { agencyId: 'bench-health', sector: 'health' });
-const token = await client.getToken();
+const api = await startBuiltApi(benchEnv(db, prefix, { RATE_LIMIT_PER_MINUTE: '10000000' }));
+const adminToken = await signIn(api.base, BENCH_ADMIN.email, BENCH_ADMIN.password);
+const agency = await registerAgencyClient(api.base, adminToken, { agencyId: 'bench-health', sector: 'health' });
+const token = await agency.getToken();
 
-const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-const put = (body: { externalId: string }) =>
-  new Promise<number>((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = request(`${api.base}/v1/records/${body.externalId}`, {
-      method: 'PUT',
-      agent,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(payload),
-      },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.end(payload);
-  });
+const client = keepAliveClient(api.base, concurrency);
+const put = async (body: { externalId: string }) =>
+  (await client.call(token, 'PUT', `/v1/records/${body.externalId}`, body)).status;
 const records = [...generatePlace({ seed: 5, records: (puts + WARM_UP) * 2 })]
   .slice(0, puts + WARM_UP)
   .map(({ record }, i) => ({
@@ -87,7 +61,7 @@ const start = performance.now();
 const statuses = await send(WARM_UP, puts);
 const seconds = (performance.now() - start) / 1000;
 const cpuMs = apiCpuMs() - cpuBefore;
-agent.destroy();
+client.close();
 await api.stop();
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const keys = await redis.keys(`${prefix}:*`);

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { OUTBOX_BATCH } from '@joinedup/persistence';
 import type { CaseGovernance } from './case-governance.js';
 
 /** What a notification discloses, re-checked when it is sent (a withdrawal in between suppresses it). */
@@ -72,12 +73,9 @@ export async function writeNotifications(
   return writeNotificationGroups(m, [{ drafts, correlationId }]);
 }
 
-/** Notifications named by one outbox row (one delivery job) at most. */
-const PER_OUTBOX_ROW = 100;
-
 /**
  * Several changes' notifications in one statement (a coordination group writes its families'
- * notifications together). They share outbox rows of up to 100, so one delivery job fans them out, not
+ * notifications together). They share outbox rows of up to OUTBOX_BATCH, so one delivery job fans them out, not
  * one job each; each is named with the correlation id of the change that made it.
  */
 export async function writeNotificationGroups(
@@ -109,7 +107,7 @@ export async function writeNotificationGroups(
               'notifications', jsonb_agg(jsonb_build_object('notificationId', id::text, 'correlationId', correlation_id) ORDER BY n))
      FROM (SELECT x.*, row_number() OVER () AS n FROM x) numbered
      GROUP BY (n - 1) / $2`,
-    [JSON.stringify(rows), PER_OUTBOX_ROW],
+    [JSON.stringify(rows), OUTBOX_BATCH],
   );
   return rows.length;
 }

@@ -402,9 +402,11 @@ export class CoordinationService {
     });
   }
 
-  /** Asks the next candidate, waits, or escalates, as the pure engine says; stores what it decided. */
-  /** `history`: the case's offers, when the caller knows them (a case opened just now has none). */
-  /** `fresh`: the case opened in this change, whose lead, choice and first offer go into its insert. */
+  /**
+   * Asks the next candidate, waits, or escalates, as the pure engine says; stores what it decided.
+   * `history`: the case's offers, when the caller knows them (a case opened just now has none).
+   * `fresh`: the case opened in this change, whose lead, choice and first offer go into its insert.
+   */
   private async advanceOffers(work: Work, kase: CurrentCase, history?: Offer[], fresh?: FreshCase): Promise<void> {
     const { m, loaded, now } = work;
     const { holidays } = this.settings;

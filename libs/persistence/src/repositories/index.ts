@@ -7,3 +7,4 @@ export * from './broker-signing-key.repository.js';
 export * from './linkage.repository.js';
 export * from './subject-rights.repository.js';
 export * from './linkage-batch.repository.js';
+export * from './outbox-batches.js';

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { announceInBatches } from './outbox-batches.js';
 
 /** One row of the persistent blocking index, as linkage reads it back. */
 export interface IndexedRecord {
@@ -332,18 +333,14 @@ export class LinkageRepository {
     );
   }
 
-  /** Families changed by a group of records, each with the correlation id of the record that changed it: one statement. */
+  /** Families changed by a group of records, each with the correlation id of the record that changed it. */
   async announceEach(m: EntityManager, changes: readonly { familyId: string; correlationId: string }[]): Promise<void> {
-    if (changes.length === 0) return;
-    // One outbox row (one coordination job) per 100 families, each with its own correlation id.
-    await m.query(
-      `INSERT INTO outbox_event (topic, agency_id, payload)
-       SELECT 'family.changed', NULL, jsonb_build_object(
-                'correlationId', (array_agg(x.c ORDER BY x.n))[1],
-                'families', jsonb_agg(jsonb_build_object('familyId', x.id::text, 'correlationId', x.c) ORDER BY x.n))
-       FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS x(id, c, n)
-       GROUP BY (x.n - 1) / $3`,
-      [changes.map((c) => c.familyId), changes.map((c) => c.correlationId), FAMILIES_PER_OUTBOX_ROW],
+    await announceInBatches(
+      m,
+      'family.changed',
+      null,
+      { list: 'families', id: 'familyId' },
+      changes.map((c) => ({ id: c.familyId, correlationId: c.correlationId })),
     );
   }
 
@@ -447,9 +444,6 @@ export interface IndexRow {
  * join on a non-leakproof function (the hash) cannot use the primary key and scans every block. Then
  * each record's usable keys go against the GIN index. Exported for the test of its plan.
  */
-/** Changed families named by one outbox row (one coordination job) at most. */
-const FAMILIES_PER_OUTBOX_ROW = 100;
-
 export const GROUP_CANDIDATES_SQL = `WITH q AS MATERIALIZED (
          SELECT v.i, hashtextextended(v.k, 0) AS h, v.cap FROM unnest($1::int[], $2::text[], $3::int[]) AS v(i, k, cap)),
        wanted AS MATERIALIZED (

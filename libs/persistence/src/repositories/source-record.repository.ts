@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '@joinedup/core';
 import type { SourceRecordStatus } from '../entities/source-record.entity.js';
 import { AGENCY_SETTING, queryRows, withAgencyScope } from '../scope.js';
+import { announceInBatches } from './outbox-batches.js';
 
 export interface RecordWrite {
   externalId: string;
@@ -253,21 +254,16 @@ export class SourceRecordRepository {
         JSON.stringify(changed.map((c) => ({ id: c.id, external_id: c.externalId, kind: c.kind, version: c.version }))),
       ],
     );
-    // One outbox row (one linkage job) per 100 changes, each change with its request's correlation id.
-    await manager.query(
-      `INSERT INTO outbox_event (topic, agency_id, payload)
-       SELECT 'record.changed', $1, jsonb_build_object('agencyId', $1::text,
-                'correlationId', (array_agg(x.c ORDER BY x.n))[1],
-                'records', jsonb_agg(jsonb_build_object('recordId', x.id, 'correlationId', x.c) ORDER BY x.n))
-       FROM unnest($2::uuid[], $3::text[]) WITH ORDINALITY AS x(id, c, n)
-       GROUP BY (x.n - 1) / $4`,
-      [agencyId, changed.map((c) => c.id), changed.map((c) => c.correlationId), CHANGES_PER_OUTBOX_ROW],
+    await announceInBatches(
+      manager,
+      'record.changed',
+      agencyId,
+      { list: 'records', id: 'recordId' },
+      changed.map((c) => ({ id: c.id, correlationId: c.correlationId })),
+      { agencyId },
     );
   }
 }
-
-/** Record changes named by one outbox row (one linkage job) at most. */
-const CHANGES_PER_OUTBOX_ROW = 100;
 
 function toRow(w: RecordWrite): Record<string, unknown> {
   return {
