@@ -7,7 +7,9 @@ import {
   type ExplainedPair,
   explainedPairs,
   familyKeys,
+  LevelsHelper,
   type Prepared,
+  toStored,
   type TrainedModel,
 } from '@joinedup/linkage';
 import { LinkageBatchRepository, type StoredLink, withSystemScope } from '@joinedup/persistence';
@@ -50,8 +52,8 @@ export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(res
 /** Memory for the batch transaction's sorts and groupings. */
 const BATCH_WORK_MEM = '256MB';
 
-/** Full records in memory at once while preparing. */
-const PAGE = 10_000;
+/** Records per fetch while preparing: about a megabyte, so the next page fits in the socket's buffers. */
+const PAGE = 2_000;
 
 /**
  * The live records (`asOf`: only those unchanged since then), ordered by id, and their prepared
@@ -63,6 +65,8 @@ export async function readPrepared(
   asOf: Date | null,
   between: () => Promise<void> = async () => undefined,
   pageSize = PAGE,
+  /** Each page's prepared records, once read (e.g. for a LevelsHelper). */
+  onPage: (page: readonly Prepared[]) => void = () => undefined,
 ): Promise<{ rows: LiveRecord[]; prepared: Prepared[] }> {
   const rows: LiveRecord[] = [];
   const prepared: Prepared[] = [];
@@ -74,14 +78,22 @@ export async function readPrepared(
     `DECLARE live_records NO SCROLL CURSOR FOR SELECT id, agency_id, record, invalid_fields FROM source_record
      WHERE status = 'active' ${since} ORDER BY id`,
   );
+  const fetch = (): Promise<SourceRow[]> => m.query(`FETCH ${Number(pageSize)} FROM live_records`);
+  // The next page is asked for before this one is prepared, so PostgreSQL reads and sends it meanwhile
+  // (a page small enough to wait in the socket's buffers).
+  let next = fetch();
   for (;;) {
-    const page: SourceRow[] = await m.query(`FETCH ${Number(pageSize)} FROM live_records`);
+    const page = await next;
+    const more = page.length === pageSize;
+    if (more) next = fetch();
+    const from = prepared.length;
     for (const row of page) {
       rows.push({ id: row.id, agency_id: row.agency_id });
       prepared.push(LinkageService.prepare(row));
     }
+    onPage(prepared.slice(from));
     await between();
-    if (page.length < pageSize) break;
+    if (!more) break;
   }
   await m.query(`CLOSE live_records`);
   return { rows, prepared };
@@ -101,13 +113,16 @@ export type EvidenceSource = (
   progress: (stage: string) => void,
 ) => Promise<BatchEvidence>;
 
-/** Every candidate pair compared in this process. */
-export const scoreHere: EvidenceSource = async (_rows, prepared, model, progress) => {
-  progress('blocking');
-  const { pairs } = candidatePairs(prepared, model.blocking, model.maxBlockSize);
-  progress(`${pairs.length} candidate pairs; comparing`);
-  return { candidatePairs: pairs.length, pairs: explainedPairs(prepared, pairs, model) };
-};
+/** Every candidate pair compared in this process (with `helper`, on two threads). */
+export const scoreHere =
+  (helper?: LevelsHelper): EvidenceSource =>
+  async (_rows, prepared, model, progress) => {
+    progress('blocking');
+    const { pairs } = candidatePairs(prepared, model.blocking, model.maxBlockSize);
+    progress(`${pairs.length} candidate pairs; comparing`);
+    const table = helper ? await helper.levels(prepared, pairs) : undefined;
+    return { candidatePairs: pairs.length, pairs: explainedPairs(prepared, pairs, model, table) };
+  };
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
@@ -118,6 +133,8 @@ export interface RelinkOptions {
   onProgress?: (stage: string) => void;
   /** Defaults to `scoreHere`. */
   evidence?: EvidenceSource;
+  /** Threads comparing pairs when scored here: 2 (the default) or 1. */
+  threads?: 1 | 2;
   /** Runs in the re-link's transaction once it is applied, before the commit (e.g. publishing its model). */
   beforeCommit?: (m: EntityManager, diff: RelinkDiff) => Promise<void>;
 }
@@ -135,147 +152,162 @@ export async function relinkAll(
   options: RelinkOptions = {},
 ): Promise<RelinkDiff> {
   const progress = options.onProgress ?? (() => undefined);
-  const evidence = options.evidence ?? scoreHere;
   const batch = new LinkageBatchRepository();
-  return withSystemScope(dataSource, async (m) => {
-    await service.repo.lock(m);
-    // Counting blocks groups every record's keys (12 million at a million records): in memory, not
-    // spilled to disk by the default 4 MB meant for many small sessions. This transaction only.
-    await m.query(`SET LOCAL work_mem = '${BATCH_WORK_MEM}'`);
-    const model = options.model ?? (await service.refreshModel(m));
-    const { rows, prepared } = await readPrepared(m, null, yieldToLoop);
-    progress(`${rows.length} live records`);
-    const position = new Map(rows.map((r, i) => [r.id, i]));
-    const human = service.governedDecisions(
-      rows.map((r, i) => ({ agency: r.agency_id, ref: prepared[i]!.id })),
-      (await service.repo.allDecisions(m))
-        .filter((d) => position.has(d.a) && position.has(d.b))
-        .map((d) => ({ a: position.get(d.a)!, b: position.get(d.b)!, decision: d.decision })),
-    );
-    const scoredPairs = await evidence(rows, prepared, model, progress);
-    const scored = scoredPairs.pairs;
+  let helper: LevelsHelper | undefined;
+  try {
+    return await withSystemScope(dataSource, async (m) => {
+      await service.repo.lock(m);
+      // Counting blocks groups every record's keys (12 million at a million records): in memory, not
+      // spilled to disk by the default 4 MB meant for many small sessions. This transaction only.
+      await m.query(`SET LOCAL work_mem = '${BATCH_WORK_MEM}'`);
+      const model = options.model ?? (await service.refreshModel(m));
+      // Scored here: a second thread compares half the pairs. It is sent the records once they are all
+      // read (while it parses them, this thread blocks; while reading, PostgreSQL has the other core).
+      if (!options.evidence && options.threads !== 1) helper = new LevelsHelper(model.comparisons);
+      const evidence = options.evidence ?? scoreHere(helper);
+      const pages: { json: string; count: number }[] = [];
+      const { rows, prepared } = await readPrepared(m, null, yieldToLoop, undefined, (page) => {
+        if (helper)
+          pages.push({ json: `[${page.map((p) => JSON.stringify(toStored(p))).join(',')}]`, count: page.length });
+      });
+      for (const page of pages.splice(0)) helper!.add(page.json, page.count);
+      progress(`${rows.length} live records`);
+      const position = new Map(rows.map((r, i) => [r.id, i]));
+      const human = service.governedDecisions(
+        rows.map((r, i) => ({ agency: r.agency_id, ref: prepared[i]!.id })),
+        (await service.repo.allDecisions(m))
+          .filter((d) => position.has(d.a) && position.has(d.b))
+          .map((d) => ({ a: position.get(d.a)!, b: position.get(d.b)!, decision: d.decision })),
+      );
+      const scoredPairs = await evidence(rows, prepared, model, progress);
+      const scored = scoredPairs.pairs;
 
-    // Links: the scored pairs at or above review, explained, with the governance answer recorded.
-    progress(`governance gate for ${scored.length} scored pairs`);
-    const cross = scored.filter((s) => rows[s.a]!.agency_id !== rows[s.b]!.agency_id);
-    const gate = service.decideBatch(
-      cross.map((s) => ({
-        x: rows[s.a]!.agency_id,
-        y: rows[s.b]!.agency_id,
-        subject: [prepared[s.a]!.id, prepared[s.b]!.id],
-      })),
-    );
-    const denied = new Set(cross.filter((_, i) => !gate.answers[i]).map((s) => `${s.a}|${s.b}`));
-    await yieldToLoop();
-    const links: StoredLink[] = scored.map((s) => {
-      const [x, y] = [rows[s.a]!, rows[s.b]!];
-      const governance =
-        x.agency_id === y.agency_id ? 'same-agency' : denied.has(`${s.a}|${s.b}`) ? 'denied' : 'allowed';
-      const [a, b] = x.id < y.id ? [x.id, y.id] : [y.id, x.id];
-      return {
-        a,
-        b,
-        probability: s.probability,
-        decision: s.probability >= model.thresholds.link ? 'link' : 'review',
-        governance,
-        comparisons: s.comparisons.map((c) => ({ ...c })),
-        modelVersion: model.version,
-      };
-    });
-    await yieldToLoop();
-    progress('clustering');
-    // The gate refused pairs before clustering; they stay stored (denied) so reviewers see why.
-    const personOf = clusterPersons(
-      rows.length,
-      scored.filter((s) => !denied.has(`${s.a}|${s.b}`)),
-      model.thresholds,
-      human,
-    );
-
-    await yieldToLoop();
-    progress('persons and families: stable ids');
-    const places = await batch.places(m);
-    const before = places.filter((p) => position.has(p.id));
-    const oldLinks = new Set(
-      (
-        await m.query<{ a: string; b: string }[]>(
-          `SELECT a, b FROM linkage_link WHERE probability >= $1 AND governance <> 'denied'`,
-          [model.thresholds.link],
-        )
-      ).map((l) => pairKey(l.a, l.b)),
-    );
-    const newLinks = new Set(
-      links
-        .filter((l) => l.probability >= model.thresholds.link && l.governance !== 'denied')
-        .map((l) => pairKey(l.a, l.b)),
-    );
-    const placed = placeEveryone(
-      rows,
-      prepared,
-      personOf,
-      before,
-      places,
-      await batch.activeAges(m, 'linked_person'),
-      await batch.activeAges(m, 'family'),
-    );
-    await yieldToLoop();
-    const familiesBefore = familyMembership(before);
-    const familiesAfter = familyMembership(rows.map((r) => ({ id: r.id, family: placed.familyOfRecord(r.id) })));
-    const changed = [...new Set([...familiesBefore.keys(), ...familiesAfter.keys()])].filter(
-      (f) => familiesBefore.get(f) !== familiesAfter.get(f),
-    );
-    const diff: RelinkDiff = {
-      modelVersion: model.version,
-      records: rows.length,
-      candidatePairs: scoredPairs.candidatePairs,
-      linksFormed: [...newLinks].filter((k) => !oldLinks.has(k)).length,
-      linksBroken: [...oldLinks].filter((k) => !newLinks.has(k)).length,
-      personsMerged: placed.persons.merges.reduce((s, x) => s + x.from.length, 0),
-      personsSplit: placed.persons.splits.length,
-      personsCreated: placed.persons.created.length,
-      familiesChanged: changed.length,
-      applied: !options.dryRun,
-    };
-    if (options.dryRun) return diff;
-
-    progress(`writing ${rows.length} index rows, ${links.length} links, ${gate.groups.length} gate decisions`);
-    await service.recordBatchGate(m, gate);
-    progress('links');
-    await batch.dropNotLive(m);
-    await batch.replaceAllLinks(m, links);
-    progress('index rows');
-    await batch.writeIndex(
-      m,
-      rows.map((row, i) => {
-        const features = prepared[i]!;
+      // Links: the scored pairs at or above review, explained, with the governance answer recorded.
+      progress(`governance gate for ${scored.length} scored pairs`);
+      const cross = scored.filter((s) => rows[s.a]!.agency_id !== rows[s.b]!.agency_id);
+      const gate = service.decideBatch(
+        cross.map((s) => ({
+          x: rows[s.a]!.agency_id,
+          y: rows[s.b]!.agency_id,
+          subject: [prepared[s.a]!.id, prepared[s.b]!.id],
+        })),
+      );
+      const denied = new Set(cross.filter((_, i) => !gate.answers[i]).map((s) => `${s.a}|${s.b}`));
+      await yieldToLoop();
+      const links: StoredLink[] = scored.map((s) => {
+        const [x, y] = [rows[s.a]!, rows[s.b]!];
+        const governance =
+          x.agency_id === y.agency_id ? 'same-agency' : denied.has(`${s.a}|${s.b}`) ? 'denied' : 'allowed';
+        const [a, b] = x.id < y.id ? [x.id, y.id] : [y.id, x.id];
         return {
-          sourceRecordId: row.id,
-          agencyId: row.agency_id,
-          personId: placed.personOfRecord.get(row.id)!,
-          features,
-          blockingKeys: model.blocking.map((rule) => blockingKey(rule, features)).filter(Boolean),
-          familyKeys: familyKeys(features),
+          a,
+          b,
+          probability: s.probability,
+          decision: s.probability >= model.thresholds.link ? 'link' : 'review',
+          governance,
+          comparisons: s.comparisons as unknown as Record<string, unknown>[],
+          modelVersion: model.version,
         };
-      }),
-      // A first link of the place (or most of it): cheaper to build the blocking index than to fill it.
-      before.length < rows.length / 2,
-    );
-    progress('block sizes');
-    await service.repo.recountBlocks(m);
-    progress(`${placed.families.length} families`);
-    await batch.writeFamilies(m, placed.families);
-    progress(`${placed.personRows.length} persons`);
-    await batch.writePersons(m, placed.personRows);
-    progress(`retiring ${placed.retiredPersons.length} persons and ${placed.retiredFamilies.length} families`);
-    await batch.retire(m, 'linked_person', placed.retiredPersons);
-    await batch.retire(m, 'family', placed.retiredFamilies);
-    await batch.logChanges(m, placed.changes);
-    await options.beforeCommit?.(m, diff);
-    progress(`announcing ${changed.length} changed families`);
-    await service.repo.announceFamilies(m, changed, `relink-${model.version}`);
-    progress('committing');
-    return diff;
-  });
+      });
+      await yieldToLoop();
+      progress('clustering');
+      // The gate refused pairs before clustering; they stay stored (denied) so reviewers see why.
+      const personOf = clusterPersons(
+        rows.length,
+        scored.filter((s) => !denied.has(`${s.a}|${s.b}`)),
+        model.thresholds,
+        human,
+      );
+
+      await yieldToLoop();
+      progress('persons and families: stable ids');
+      const places = await batch.places(m);
+      const before = places.filter((p) => position.has(p.id));
+      const oldLinks = new Set(
+        (
+          await m.query<{ a: string; b: string }[]>(
+            `SELECT a, b FROM linkage_link WHERE probability >= $1 AND governance <> 'denied'`,
+            [model.thresholds.link],
+          )
+        ).map((l) => pairKey(l.a, l.b)),
+      );
+      const newLinks = new Set(
+        links
+          .filter((l) => l.probability >= model.thresholds.link && l.governance !== 'denied')
+          .map((l) => pairKey(l.a, l.b)),
+      );
+      const placed = placeEveryone(
+        rows,
+        prepared,
+        personOf,
+        before,
+        places,
+        await batch.activeAges(m, 'linked_person'),
+        await batch.activeAges(m, 'family'),
+      );
+      await yieldToLoop();
+      const familiesBefore = familyMembership(before);
+      const familiesAfter = familyMembership(rows.map((r) => ({ id: r.id, family: placed.familyOfRecord(r.id) })));
+      const changed = [...new Set([...familiesBefore.keys(), ...familiesAfter.keys()])].filter(
+        (f) => familiesBefore.get(f) !== familiesAfter.get(f),
+      );
+      const diff: RelinkDiff = {
+        modelVersion: model.version,
+        records: rows.length,
+        candidatePairs: scoredPairs.candidatePairs,
+        linksFormed: [...newLinks].filter((k) => !oldLinks.has(k)).length,
+        linksBroken: [...oldLinks].filter((k) => !newLinks.has(k)).length,
+        personsMerged: placed.persons.merges.reduce((s, x) => s + x.from.length, 0),
+        personsSplit: placed.persons.splits.length,
+        personsCreated: placed.persons.created.length,
+        familiesChanged: changed.length,
+        applied: !options.dryRun,
+      };
+      if (options.dryRun) return diff;
+
+      progress(`writing ${rows.length} index rows, ${links.length} links, ${gate.groups.length} gate decisions`);
+      await service.recordBatchGate(m, gate);
+      progress('links');
+      await batch.dropNotLive(m);
+      await batch.replaceAllLinks(m, links);
+      progress('index rows');
+      await batch.writeIndex(
+        m,
+        (function* () {
+          for (const [i, row] of rows.entries()) {
+            const features = prepared[i]!;
+            yield {
+              sourceRecordId: row.id,
+              agencyId: row.agency_id,
+              personId: placed.personOfRecord.get(row.id)!,
+              features: toStored(features),
+              blockingKeys: model.blocking.map((rule) => blockingKey(rule, features)).filter(Boolean),
+              familyKeys: familyKeys(features),
+            };
+          }
+        })(),
+        // A first link of the place (or most of it): cheaper to build the blocking index than to fill it.
+        before.length < rows.length / 2,
+      );
+      progress('block sizes');
+      await service.repo.recountBlocks(m);
+      progress(`${placed.families.length} families`);
+      await batch.writeFamilies(m, placed.families);
+      progress(`${placed.personRows.length} persons`);
+      await batch.writePersons(m, placed.personRows);
+      progress(`retiring ${placed.retiredPersons.length} persons and ${placed.retiredFamilies.length} families`);
+      await batch.retire(m, 'linked_person', placed.retiredPersons);
+      await batch.retire(m, 'family', placed.retiredFamilies);
+      await batch.logChanges(m, placed.changes);
+      await options.beforeCommit?.(m, diff);
+      progress(`announcing ${changed.length} changed families`);
+      await service.repo.announceFamilies(m, changed, `relink-${model.version}`);
+      progress('committing');
+      return diff;
+    });
+  } finally {
+    await helper?.close();
+  }
 }
 
 /** family id -> its records, sorted and joined: equal strings mean an unchanged family. */

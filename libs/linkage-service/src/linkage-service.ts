@@ -16,6 +16,9 @@ import {
   scoreLevels,
   type Prepared,
   type StableIdAnswer,
+  type StoredFeatures,
+  toStored,
+  fromStored,
   type TrainedModel,
 } from '@joinedup/linkage';
 import {
@@ -31,7 +34,8 @@ import { ModelVersions } from './model-versions.js';
 
 /** A record's index row as written, with each blocking key's cap for finding candidates. */
 interface Indexed extends IndexRow {
-  features: Prepared;
+  features: StoredFeatures;
+  prepared: Prepared;
   keyed: { key: string; limit: number }[];
 }
 
@@ -161,7 +165,7 @@ export class LinkageService {
         live.map((r) => ({ id: r.sourceRecordId, keys: r.keyed })),
       );
       for (const [i, row] of live.entries()) {
-        const self = { id: row.sourceRecordId, agency: row.agencyId, prepared: row.features };
+        const self = { id: row.sourceRecordId, agency: row.agencyId, prepared: row.prepared };
         for (const other of found[i]!) {
           // A pair inside the group is scored once, from its later record, as one record at a time would.
           if ((position.get(other.sourceRecordId) ?? -1) >= i) continue;
@@ -323,7 +327,7 @@ export class LinkageService {
         { a: string; b: string; governance: string; agencyA: string; agencyB: string; refA: string; refB: string }[]
       >(
         `SELECT l.a, l.b, l.governance, ra.agency_id AS "agencyA", rb.agency_id AS "agencyB",
-                ra.features->>'id' AS "refA", rb.features->>'id' AS "refB"
+                ra.features->>0 AS "refA", rb.features->>0 AS "refB"
          FROM linkage_link l
          JOIN linkage_record ra ON ra.source_record_id = l.a
          JOIN linkage_record rb ON rb.source_record_id = l.b
@@ -362,7 +366,8 @@ export class LinkageService {
     return {
       sourceRecordId: source.id,
       agencyId: source.agency_id,
-      features: prepared,
+      features: toStored(prepared),
+      prepared,
       blockingKeys: keyed.map((k) => k.key),
       familyKeys: familyKeys(prepared),
       keyed,
@@ -400,7 +405,7 @@ export class LinkageService {
     self: { id: string; agency: string; prepared: Prepared },
     other: Pick<IndexedRecord, 'sourceRecordId' | 'agencyId' | 'features'>,
   ): PendingLink | null {
-    const theirs = other.features as unknown as Prepared;
+    const theirs = fromStored(other.features as StoredFeatures);
     const score = scoreLevels(self.prepared, pairLevels(self.prepared, theirs, this.model.comparisons), this.model);
     if (score.probability < this.model.thresholds.review) return null;
     const [a, b] = self.id < other.sourceRecordId ? [self.id, other.sourceRecordId] : [other.sourceRecordId, self.id];

@@ -272,7 +272,7 @@ describe('linkage in the service', () => {
       await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
       return {
         pairs: await m.query<{ x: string; y: string; refX: string; refY: string }[]>(
-          `SELECT ra.agency_id AS x, rb.agency_id AS y, ra.features->>'id' AS "refX", rb.features->>'id' AS "refY"
+          `SELECT ra.agency_id AS x, rb.agency_id AS y, ra.features->>0 AS "refX", rb.features->>0 AS "refY"
            FROM linkage_link l JOIN linkage_record ra ON ra.source_record_id = l.a
            JOIN linkage_record rb ON rb.source_record_id = l.b WHERE l.governance = 'denied'`,
         ),

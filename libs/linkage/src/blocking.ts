@@ -76,6 +76,34 @@ class PairBuffer {
 }
 
 /**
+ * One rule's blocks as flat arrays: block `b` holds records `members[start[b]]` to `members[start[b + 1] - 1]`,
+ * ascending. Typed arrays, not an array per block: at a million records a rule has hundreds of thousands
+ * of blocks, and as many small arrays kept the garbage collector busy for most of blocking.
+ */
+function ruleBlocks(records: readonly Prepared[], rule: BlockingRule): { start: Int32Array; members: Int32Array } {
+  const ids = new Map<string, number>();
+  const blockOf = new Int32Array(records.length);
+  for (let i = 0; i < records.length; i += 1) {
+    const key = blockingKey(rule, records[i]!);
+    if (!key) {
+      blockOf[i] = -1;
+      continue;
+    }
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    blockOf[i] = id;
+  }
+  // A counting sort by block keeps each block's records in ascending order.
+  const start = new Int32Array(ids.size + 1);
+  for (const b of blockOf) if (b >= 0) start[b + 1]! += 1;
+  for (let b = 0; b < ids.size; b += 1) start[b + 1]! += start[b]!;
+  const next = start.slice(0, ids.size);
+  const members = new Int32Array(start[ids.size]!);
+  for (let i = 0; i < records.length; i += 1) if (blockOf[i]! >= 0) members[next[blockOf[i]!]!++] = i;
+  return { start, members };
+}
+
+/**
  * Candidate pairs: the union over rules, so an error in one field loses a pair only if every rule misses
  * it. Each rule's pairs are tagged with the rule (key * 32 + rule), sorted once, then merged.
  */
@@ -90,46 +118,41 @@ export function candidatePairs(
   const tagged = new PairBuffer();
   const reports: RuleReport[] = [];
   rules.forEach((rule, r) => {
-    const blocks = new Map<string, number[]>();
-    for (let i = 0; i < n; i += 1) {
-      const key = blockingKey(rule, records[i]!);
-      if (!key) continue;
-      const block = blocks.get(key);
-      if (block) block.push(i);
-      else blocks.set(key, [i]);
-    }
+    const { start, members } = ruleBlocks(records, rule);
     const limit = rule.maxBlockSize ?? maxBlockSize;
     let made = 0;
     let skipped = 0;
-    for (const block of blocks.values()) {
-      if (block.length < 2) continue;
-      if (block.length > limit) {
+    for (let block = 0; block + 1 < start.length; block += 1) {
+      const [from, to] = [start[block]!, start[block + 1]!];
+      if (to - from < 2) continue;
+      if (to - from > limit) {
         skipped += 1;
         continue;
       }
-      for (let x = 0; x < block.length; x += 1) {
-        for (let y = x + 1; y < block.length; y += 1) {
+      for (let x = from; x < to; x += 1) {
+        for (let y = x + 1; y < to; y += 1) {
           made += 1;
-          tagged.push((block[x]! * n + block[y]!) * 32 + r);
+          tagged.push((members[x]! * n + members[y]!) * 32 + r);
         }
       }
     }
     reports.push({ rule: rule.name, candidatePairs: made, skippedBlocks: skipped });
   });
   const all = tagged.data.subarray(0, tagged.length).sort();
-  const pairs = new PairBuffer();
-  const masks: number[] = [];
+  const pairs = new Float64Array(all.length);
+  const masks = new Uint32Array(all.length);
+  let count = 0;
   let last = -1;
   for (let t = 0; t < all.length; t += 1) {
     const v = all[t]!;
     const r = v % 32;
     const key = (v - r) / 32;
     if (key !== last) {
-      pairs.push(key);
-      masks.push(0);
+      pairs[count] = key;
+      count += 1;
       last = key;
     }
-    masks[masks.length - 1] = masks[masks.length - 1]! | (1 << r);
+    masks[count - 1]! |= 1 << r;
   }
-  return { pairs: pairs.data.slice(0, pairs.length), rules: Uint32Array.from(masks), reports };
+  return { pairs: pairs.slice(0, count), rules: masks.slice(0, count), reports };
 }

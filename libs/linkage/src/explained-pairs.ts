@@ -1,5 +1,5 @@
 import type { TrainedModel } from './model.js';
-import { computeLevels } from './pair-levels.js';
+import { computeLevels, type LevelTable } from './pair-levels.js';
 import type { Prepared } from './features.js';
 import { type ComparisonScore, pairLevels, scoreLevels, scoreTable } from './scoring.js';
 
@@ -20,9 +20,10 @@ export function explainedPairs(
   prepared: readonly Prepared[],
   pairs: Float64Array,
   model: TrainedModel,
+  /** The pairs' levels when already compared (on other threads: see LevelsHelper). */
+  table: LevelTable = computeLevels(prepared, pairs, model.comparisons),
 ): ExplainedPair[] {
   const n = prepared.length;
-  const table = computeLevels(prepared, pairs, model.comparisons);
   const probability = scoreTable(prepared, pairs, table, model, { total: n, counts: {} });
   const out: ExplainedPair[] = [];
   for (let p = 0; p < pairs.length; p += 1) {

@@ -15,3 +15,4 @@ export * from './parallel-levels.js';
 export * from './stable-ids.js';
 export * from './partition-pairs.js';
 export * from './explained-pairs.js';
+export * from './stored-features.js';

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LinkageRecord } from './linkage-record.js';
 import type { LevelsStrategy } from './link-records.js';
+import type { Prepared } from './features.js';
 import { computeLevels, concatLevels, type LevelTable } from './pair-levels.js';
 
 /** Run from TypeScript sources (tsx) or from the build: the worker file has the same extension. */
@@ -48,4 +49,43 @@ export function parallelLevels(
     return concatLevels([...(await Promise.all(answers)), mine]);
   };
   return { levels, close: async () => void (await Promise.all(workers.map((w) => w.terminate()))) };
+}
+
+/**
+ * A helper thread for the service's batch, which prepares records as it reads them from the database:
+ * each page's features go to the thread as StoredFeatures JSON while the reading goes on (one string,
+ * copied, not a million objects cloned), and `levels` then compares half of the pairs there and half here.
+ */
+export class LevelsHelper {
+  private readonly worker = new Worker(entry, { workerData: { stored: true } });
+  private readonly ready = new Promise((resolve, reject) => {
+    this.worker.once('message', resolve);
+    this.worker.once('error', reject);
+  });
+  private sent = 0;
+
+  constructor(private readonly comparisons: readonly string[]) {}
+
+  /** The next records in order, as a JSON array of StoredFeatures. */
+  add(page: string, count: number): void {
+    this.worker.postMessage({ page });
+    this.sent += count;
+  }
+
+  async levels(prepared: readonly Prepared[], pairs: Float64Array): Promise<LevelTable> {
+    if (this.sent !== prepared.length) throw new Error(`the helper holds ${this.sent} of ${prepared.length} records`);
+    await this.ready;
+    const half = Math.ceil(pairs.length / 2);
+    const theirs = new Promise<LevelTable>((resolve, reject) => {
+      this.worker.once('message', resolve);
+      this.worker.once('error', reject);
+    });
+    this.worker.postMessage({ pairs: pairs.slice(0, half), comparisons: this.comparisons });
+    const mine = computeLevels(prepared, pairs.subarray(half), this.comparisons);
+    return concatLevels([await theirs, mine]);
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
 }

@@ -19,9 +19,13 @@ export class LinkageRecordEntity {
   @Column({ name: 'person_id', type: 'uuid', nullable: true })
   personId!: string | null;
 
-  /** The engine's Prepared features, computed once per record version. */
-  @Column({ type: 'jsonb' })
-  features!: Record<string, unknown>;
+  /**
+   * The engine's Prepared features, computed once per record version, as StoredFeatures (a positional
+   * array, a third of the named form). `json`, not `jsonb`: stored and returned as the text written,
+   * with no conversion either way; nothing queries inside it but the reference at position 0.
+   */
+  @Column({ type: 'json' })
+  features!: unknown[];
 
   /**
    * 64-bit hashes of the blocking keys (`hashtextextended(key, 0)`): GIN builds and searches integers

@@ -76,8 +76,9 @@ export class LinkageBatchRepository {
       })(),
     );
     await m.query(
+      // In key order: the primary key's pages fill one after another instead of at random.
       `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
-       SELECT * FROM linkage_batch_link`,
+       SELECT * FROM linkage_batch_link ORDER BY a, b`,
     );
     await m.query(`DROP TABLE linkage_batch_link`);
   }
@@ -88,13 +89,14 @@ export class LinkageBatchRepository {
    */
   async writeIndex(
     m: EntityManager,
-    rows: readonly (IndexRow & { personId: string })[],
+    /** Made one at a time as they are written: a million at once would hold a gigabyte. */
+    rows: Iterable<IndexRow & { personId: string }>,
     /** Most rows are new (a first link): drop the secondary indexes and build them after the rows are in. */
     rebuild: boolean,
   ): Promise<void> {
     await m.query(
-      `CREATE TEMPORARY TABLE linkage_batch_index (id uuid, agency text, person uuid, features jsonb, keys jsonb,
-         family jsonb) ON COMMIT DROP`,
+      `CREATE TEMPORARY TABLE linkage_batch_index (id uuid, agency text, person uuid, features json, keys json,
+         family json) ON COMMIT DROP`,
     );
     await copyInto(
       m,
@@ -109,12 +111,12 @@ export class LinkageBatchRepository {
     if (rebuild) await m.query(`SELECT linkage_indexes_drop()`);
     await m.query(
       `INSERT INTO linkage_record (source_record_id, agency_id, person_id, features, blocking_keys, family_keys)
-       SELECT i.id, i.agency, i.person, i.features, ${BLOCK_HASHES}, ARRAY(SELECT jsonb_array_elements_text(i.family))
-       FROM linkage_batch_index i
+       SELECT i.id, i.agency, i.person, i.features, ${BLOCK_HASHES}, ARRAY(SELECT json_array_elements_text(i.family))
+       FROM linkage_batch_index i ORDER BY i.id
        ON CONFLICT (source_record_id) DO UPDATE SET person_id = EXCLUDED.person_id, features = EXCLUDED.features,
          blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()
-       WHERE (linkage_record.person_id, linkage_record.features, linkage_record.blocking_keys, linkage_record.family_keys)
-         IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.features, EXCLUDED.blocking_keys, EXCLUDED.family_keys)`,
+       WHERE (linkage_record.person_id, linkage_record.features::text, linkage_record.blocking_keys, linkage_record.family_keys)
+         IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.features::text, EXCLUDED.blocking_keys, EXCLUDED.family_keys)`,
     );
     await m.query(`DROP TABLE linkage_batch_index`);
     if (rebuild) await m.query(`SELECT linkage_indexes_build()`);

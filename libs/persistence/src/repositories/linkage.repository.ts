@@ -6,7 +6,8 @@ export interface IndexedRecord {
   sourceRecordId: string;
   agencyId: string;
   personId: string | null;
-  features: Record<string, unknown>;
+  /** The linkage engine's StoredFeatures (a positional array; see libs/linkage stored-features). */
+  features: unknown[];
   familyKeys: string[];
 }
 
@@ -54,7 +55,7 @@ export class LinkageRepository {
     if (ids.length === 0) return [];
     return m.query(
       `SELECT source_record_id AS "sourceRecordId", agency_id AS "agencyId", person_id AS "personId",
-              features->>'id' AS ref
+              features->>0 AS ref
        FROM linkage_record WHERE source_record_id = ANY($1::uuid[])`,
       [ids],
     );
@@ -71,7 +72,7 @@ export class LinkageRepository {
        delta AS (
          SELECT k, sum(d)::int AS d FROM (
            SELECT unnest(lr.blocking_keys) AS k, -1 AS d FROM linkage_record lr JOIN input i ON i.id = lr.source_record_id
-           UNION ALL SELECT hashtextextended(k, 0), 1 FROM input i, jsonb_array_elements_text(i.keys) k) x
+           UNION ALL SELECT hashtextextended(k, 0), 1 FROM input i, json_array_elements_text(i.keys) k) x
          GROUP BY k HAVING sum(d) <> 0),
        counted AS (
          INSERT INTO linkage_block (key, size) SELECT k, d FROM delta
@@ -79,12 +80,6 @@ export class LinkageRepository {
        ${UPSERT_INDEX_FROM_INPUT}`,
       [indexRowsJson(rows)],
     );
-  }
-
-  /** Many index rows in one statement (batch re-link, which recounts every block afterwards). */
-  async upsertMany(m: EntityManager, rows: readonly IndexRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await m.query(`WITH input AS (${INDEX_INPUT}) ${UPSERT_INDEX_FROM_INPUT}`, [indexRowsJson(rows)]);
   }
 
   async remove(m: EntityManager, id: string): Promise<void> {
@@ -455,13 +450,14 @@ export const GROUP_CANDIDATES_SQL = `WITH q AS MATERIALIZED (
          SELECT * FROM linkage_record WHERE blocking_keys && w.hs AND source_record_id <> ($4::uuid[])[w.i]) lr`;
 
 /** Blocking keys are stored hashed (see LinkageRecordEntity.blockingKeys). */
-export const BLOCK_HASHES = `ARRAY(SELECT hashtextextended(k, 0) FROM jsonb_array_elements_text(i.keys) k)`;
+export const BLOCK_HASHES = `ARRAY(SELECT hashtextextended(k, 0) FROM json_array_elements_text(i.keys) k)`;
 
 /** Index rows travel as one JSON parameter: arrays of key arrays are ragged, which Postgres arrays are not. */
-const INDEX_INPUT = `SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, agency text, features jsonb, keys jsonb, family jsonb)`;
+// json, not jsonb: the features are stored as the text they arrive as (see LinkageRecordEntity.features).
+const INDEX_INPUT = `SELECT * FROM json_to_recordset($1::json) AS r(id uuid, agency text, features json, keys json, family json)`;
 const UPSERT_INDEX_FROM_INPUT = `INSERT INTO linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys)
   SELECT i.id, i.agency, i.features, ${BLOCK_HASHES},
-         ARRAY(SELECT jsonb_array_elements_text(i.family))
+         ARRAY(SELECT json_array_elements_text(i.family))
   FROM input i
   ON CONFLICT (source_record_id) DO UPDATE SET features = EXCLUDED.features,
     blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()`;
