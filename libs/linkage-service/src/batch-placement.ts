@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assignStableIds, familiesByKeys, familyKeys, type Prepared, type StableIdAnswer } from '@joinedup/linkage';
+import { assignStableIds, familiesByKeys, type StableIdAnswer } from '@joinedup/linkage';
 import type { IndexedPlace, LinkageChangeRow, Retired } from '@joinedup/persistence';
 
 /** Where a batch re-link puts every live record: persons and families with stable ids, and what retires. */
@@ -25,7 +25,8 @@ const IDS_PER_CHANGE = 1000;
  */
 export function placeEveryone(
   records: readonly { id: string }[],
-  prepared: readonly Prepared[],
+  /** Each record's family keys (see familyKeys). */
+  familyKeysOf: readonly (readonly string[])[],
   personOf: ArrayLike<number>,
   /** Live records' places before the re-link. */
   before: readonly IndexedPlace[],
@@ -45,7 +46,7 @@ export function placeEveryone(
   records.forEach((record, i) => {
     const person = personOfRecord.get(record.id)!;
     const keys = keysOf.get(person) ?? keysOf.set(person, []).get(person)!;
-    for (const key of familyKeys(prepared[i]!)) if (!keys.includes(key)) keys.push(key);
+    for (const key of familyKeysOf[i]!) if (!keys.includes(key)) keys.push(key);
   });
   const grouped = familiesByKeys(keysOf);
   const familyBefore = new Map(places.filter((p) => p.person && p.family).map((p) => [p.person!, p.family!]));

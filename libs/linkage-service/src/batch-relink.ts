@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '@joinedup/core';
 import {
-  blockingKey,
+  blockingKeys,
   candidatePairs,
   clusterPersons,
   type ExplainedPair,
@@ -181,6 +181,24 @@ export async function relinkAll(
       );
       const scoredPairs = await evidence(rows, prepared, model, progress);
       const scored = scoredPairs.pairs;
+      await helper?.close();
+      helper = undefined;
+      // From here on a record is kept as its reference, family keys and index row text, and the prepared
+      // features go: at a million records they are thirty million small objects for the collector to walk.
+      const refs = prepared.map((p) => p.id);
+      const familyKeysOf = prepared.map((p) => familyKeys(p));
+      const indexText = options.dryRun
+        ? []
+        : prepared.map((p, i) =>
+            LinkageBatchRepository.indexText({
+              sourceRecordId: rows[i]!.id,
+              agencyId: rows[i]!.agency_id,
+              features: toStored(p),
+              blockingKeys: blockingKeys(p, model.blocking),
+              familyKeys: familyKeysOf[i]!,
+            }),
+          );
+      prepared.length = 0;
 
       // Links: the scored pairs at or above review, explained, with the governance answer recorded.
       progress(`governance gate for ${scored.length} scored pairs`);
@@ -189,7 +207,7 @@ export async function relinkAll(
         cross.map((s) => ({
           x: rows[s.a]!.agency_id,
           y: rows[s.b]!.agency_id,
-          subject: [prepared[s.a]!.id, prepared[s.b]!.id],
+          subject: [refs[s.a]!, refs[s.b]!],
         })),
       );
       const denied = new Set(cross.filter((_, i) => !gate.answers[i]).map((s) => `${s.a}|${s.b}`));
@@ -205,8 +223,11 @@ export async function relinkAll(
           probability: s.probability,
           decision: s.probability >= model.thresholds.link ? 'link' : 'review',
           governance,
-          comparisons: s.comparisons as unknown as Record<string, unknown>[],
           modelVersion: model.version,
+          // Worked out when written (see explainedPairs).
+          get comparisons() {
+            return s.comparisons as unknown as Record<string, unknown>[];
+          },
         };
       });
       await yieldToLoop();
@@ -238,7 +259,7 @@ export async function relinkAll(
       );
       const placed = placeEveryone(
         rows,
-        prepared,
+        familyKeysOf,
         personOf,
         before,
         places,
@@ -274,17 +295,8 @@ export async function relinkAll(
       await batch.writeIndex(
         m,
         (function* () {
-          for (const [i, row] of rows.entries()) {
-            const features = prepared[i]!;
-            yield {
-              sourceRecordId: row.id,
-              agencyId: row.agency_id,
-              personId: placed.personOfRecord.get(row.id)!,
-              features: toStored(features),
-              blockingKeys: model.blocking.map((rule) => blockingKey(rule, features)).filter(Boolean),
-              familyKeys: familyKeys(features),
-            };
-          }
+          for (const [i, row] of rows.entries())
+            yield { text: indexText[i]!, personId: placed.personOfRecord.get(row.id)! };
         })(),
         // A first link of the place (or most of it): cheaper to build the blocking index than to fill it.
         before.length < rows.length / 2,

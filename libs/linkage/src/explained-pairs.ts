@@ -1,7 +1,7 @@
 import type { TrainedModel } from './model.js';
 import { computeLevels, type LevelTable } from './pair-levels.js';
 import type { Prepared } from './features.js';
-import { type ComparisonScore, pairLevels, scoreLevels, scoreTable } from './scoring.js';
+import { type ComparisonScore, scoreLevels, scoreTable } from './scoring.js';
 
 /** A scored pair by record index (a < b), with each comparison's level and weight. */
 export interface ExplainedPair {
@@ -11,10 +11,15 @@ export interface ExplainedPair {
   comparisons: ComparisonScore[];
 }
 
+/** scoreLevels reads the record only for term frequencies, which these scores do not use. */
+const NO_RECORD = null as unknown as Prepared;
+
 /**
  * The candidate pairs (keys i * n + j) at or above the review threshold, each explained: what the service
- * stores as links. Every pair is compared once in the flat level table; only the kept few are scored
- * again in full for their explanation. No term-frequency adjustment, as in incremental linkage.
+ * stores as links. Every pair is compared once in the flat level table; a kept pair's explanation is
+ * worked out from its row of the table when it is read (a million records keep about half a million
+ * pairs, and ten objects each would be half a gigabyte held until they are written). No term-frequency
+ * adjustment, as in incremental linkage.
  */
 export function explainedPairs(
   prepared: readonly Prepared[],
@@ -24,14 +29,23 @@ export function explainedPairs(
   table: LevelTable = computeLevels(prepared, pairs, model.comparisons),
 ): ExplainedPair[] {
   const n = prepared.length;
+  const K = model.comparisons.length;
   const probability = scoreTable(prepared, pairs, table, model, { total: n, counts: {} });
   const out: ExplainedPair[] = [];
   for (let p = 0; p < pairs.length; p += 1) {
     if (probability[p]! < model.thresholds.review) continue;
     const a = Math.floor(pairs[p]! / n);
-    const b = pairs[p]! - a * n;
-    const score = scoreLevels(prepared[a]!, pairLevels(prepared[a]!, prepared[b]!, model.comparisons), model);
-    out.push({ a, b, probability: score.probability, comparisons: score.comparisons });
+    const levels = { levels: [...table.levels.subarray(p * K, (p + 1) * K)], swapped: table.swapped[p] === 1 };
+    // Scored as incremental linkage scores one pair (the same probability to the last bit).
+    const score = scoreLevels(NO_RECORD, levels, model);
+    out.push({
+      a,
+      b: pairs[p]! - a * n,
+      probability: score.probability,
+      get comparisons() {
+        return scoreLevels(NO_RECORD, levels, model).comparisons;
+      },
+    });
   }
   return out;
 }

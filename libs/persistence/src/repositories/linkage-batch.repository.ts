@@ -67,12 +67,12 @@ export class LinkageBatchRepository {
     );
     await copyInto(
       m,
-      `COPY linkage_batch_link FROM STDIN WITH (FORMAT csv)`,
+      `COPY linkage_batch_link FROM STDIN`,
       (function* () {
         for (const l of links)
-          yield `${l.a},${l.b},${l.probability},${l.decision},${l.governance},${csv(
+          yield `${l.a}\t${l.b}\t${l.probability}\t${l.decision}\t${l.governance}\t${copyText(
             JSON.stringify(l.comparisons),
-          )},${csv(l.modelVersion)}\n`;
+          )}\t${copyText(l.modelVersion)}\n`;
       })(),
     );
     await m.query(
@@ -84,28 +84,34 @@ export class LinkageBatchRepository {
   }
 
   /**
-   * Index rows with their person, written only where something differs from what is stored. The rows
-   * stream into a temporary table by COPY, then one statement upserts them.
+   * A record's index row as the text `writeIndex` streams, without its person (known later): a batch keeps
+   * this one string per record instead of the record's prepared features, a few dozen objects each.
+   */
+  static indexText(row: IndexRow): string {
+    return `${row.sourceRecordId}\t${copyText(row.agencyId)}\t${copyText(JSON.stringify(row.features))}\t${copyText(
+      JSON.stringify(row.blockingKeys),
+    )}\t${copyText(JSON.stringify(row.familyKeys))}`;
+  }
+
+  /**
+   * Index rows (`indexText`) with their person, written only where something differs from what is stored.
+   * The rows stream into a temporary table by COPY, then one statement upserts them in key order.
    */
   async writeIndex(
     m: EntityManager,
-    /** Made one at a time as they are written: a million at once would hold a gigabyte. */
-    rows: Iterable<IndexRow & { personId: string }>,
+    rows: Iterable<{ text: string; personId: string }>,
     /** Most rows are new (a first link): drop the secondary indexes and build them after the rows are in. */
     rebuild: boolean,
   ): Promise<void> {
     await m.query(
-      `CREATE TEMPORARY TABLE linkage_batch_index (id uuid, agency text, person uuid, features json, keys json,
-         family json) ON COMMIT DROP`,
+      `CREATE TEMPORARY TABLE linkage_batch_index (id uuid, agency text, features json, keys json, family json,
+         person uuid) ON COMMIT DROP`,
     );
     await copyInto(
       m,
-      `COPY linkage_batch_index FROM STDIN WITH (FORMAT csv)`,
+      `COPY linkage_batch_index FROM STDIN`,
       (function* () {
-        for (const r of rows)
-          yield `${r.sourceRecordId},${csv(r.agencyId)},${r.personId},${csv(JSON.stringify(r.features))},${csv(
-            JSON.stringify(r.blockingKeys),
-          )},${csv(JSON.stringify(r.familyKeys))}\n`;
+        for (const r of rows) yield `${r.text}\t${r.personId}\n`;
       })(),
     );
     if (rebuild) await m.query(`SELECT linkage_indexes_drop()`);
@@ -174,8 +180,14 @@ export class LinkageBatchRepository {
   }
 }
 
-/** A CSV field, quoted (COPY's CSV format: an unquoted empty field would be NULL). */
-const csv = (v: string) => `"${v.replace(/"/g, '""')}"`;
+/**
+ * A field of COPY's text format: only backslash, tab and line breaks need escaping, and JSON text has
+ * no raw tab or line break, so most fields go through untouched (no copy of a million strings).
+ */
+const copyText = (v: string) =>
+  /[\\\t\n\r]/.test(v)
+    ? v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)
+    : v;
 
 /** Streams lines into `COPY ... FROM STDIN` on the manager's connection, inside its transaction. */
 async function copyInto(m: EntityManager, sql: string, lines: Iterable<string>): Promise<void> {

@@ -98,12 +98,9 @@ export class LinkageRepository {
     );
   }
 
-  /** Rebuilt from the index after a batch re-link. */
+  /** Rebuilt from the index after a batch re-link (emptied and filled in key order: see its migration). */
   async recountBlocks(m: EntityManager): Promise<void> {
-    await m.query(`DELETE FROM linkage_block`);
-    await m.query(
-      `INSERT INTO linkage_block (key, size) SELECT k, count(*) FROM linkage_record, unnest(blocking_keys) k GROUP BY k`,
-    );
+    await m.query(`SELECT linkage_blocks_recount()`);
   }
 
   /**
