@@ -163,7 +163,7 @@ export async function relinkAll(
       const model = options.model ?? (await service.refreshModel(m));
       // Scored here: a second thread compares half the pairs. It is sent the records once they are all
       // read (while it parses them, this thread blocks; while reading, PostgreSQL has the other core).
-      if (!options.evidence && options.threads !== 1) helper = new LevelsHelper(model.comparisons);
+      if (options.threads !== 1) helper = new LevelsHelper(model.comparisons);
       const evidence = options.evidence ?? scoreHere(helper);
       const pages: { json: string; count: number }[] = [];
       const { rows, prepared } = await readPrepared(m, null, yieldToLoop, undefined, (page) => {
@@ -171,6 +171,9 @@ export async function relinkAll(
           pages.push({ json: `[${page.map((p) => JSON.stringify(toStored(p))).join(',')}]`, count: page.length });
       });
       for (const page of pages.splice(0)) helper!.add(page.json, page.count);
+      // The helper works out the index rows' text while this thread blocks and compares.
+      const indexJson = options.dryRun ? undefined : helper?.indexJson(model.blocking);
+      indexJson?.catch(() => undefined); // awaited below; a failure is reported there
       progress(`${rows.length} live records`);
       const position = new Map(rows.map((r, i) => [r.id, i]));
       const human = service.governedDecisions(
@@ -181,6 +184,7 @@ export async function relinkAll(
       );
       const scoredPairs = await evidence(rows, prepared, model, progress);
       const scored = scoredPairs.pairs;
+      const helperJson = await indexJson;
       await helper?.close();
       helper = undefined;
       // From here on a record is kept as its reference, family keys and index row text, and the prepared
@@ -189,15 +193,17 @@ export async function relinkAll(
       const familyKeysOf = prepared.map((p) => familyKeys(p));
       const indexText = options.dryRun
         ? []
-        : prepared.map((p, i) =>
-            LinkageBatchRepository.indexText({
-              sourceRecordId: rows[i]!.id,
-              agencyId: rows[i]!.agency_id,
-              features: toStored(p),
-              blockingKeys: blockingKeys(p, model.blocking),
-              familyKeys: familyKeysOf[i]!,
-            }),
-          );
+        : helperJson
+          ? helperJson.map((json, i) => LinkageBatchRepository.indexTextOfJson(rows[i]!.id, rows[i]!.agency_id, json))
+          : prepared.map((p, i) =>
+              LinkageBatchRepository.indexText({
+                sourceRecordId: rows[i]!.id,
+                agencyId: rows[i]!.agency_id,
+                features: toStored(p),
+                blockingKeys: blockingKeys(p, model.blocking),
+                familyKeys: familyKeysOf[i]!,
+              }),
+            );
       prepared.length = 0;
 
       // Links: the scored pairs at or above review, explained, with the governance answer recorded.
@@ -290,7 +296,10 @@ export async function relinkAll(
       await service.recordBatchGate(m, gate);
       progress('links');
       await batch.dropNotLive(m);
-      await batch.replaceAllLinks(m, links);
+      await batch.replaceAllLinks(
+        m,
+        links.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0)),
+      );
       progress('index rows');
       await batch.writeIndex(
         m,

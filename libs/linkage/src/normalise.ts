@@ -1,8 +1,13 @@
 const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'rev', 'sir', 'dame', 'lady', 'lord', 'fr']);
 const SUFFIXES = new Set(['jr', 'jnr', 'junior', 'sr', 'snr', 'senior', 'ii', 'iii', 'iv']);
 
+/** Printable ASCII and whitespace: unchanged by NFKD and by every replacement below but case. */
+const ASCII = /^[\t\n\r -~]*$/;
+
 /** Unicode folding: decomposed, diacritics dropped, lower case, ß -> ss, ł -> l, æ -> ae, ø -> o. */
 export function fold(value: string): string {
+  // Plain ASCII (most names and addresses) is its own decomposition: lower case is all it needs.
+  if (ASCII.test(value)) return value.toLowerCase();
   return value
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { LinkageRecord } from './linkage-record.js';
 import type { LevelsStrategy } from './link-records.js';
 import type { Prepared } from './features.js';
+import type { BlockingRule } from './model.js';
 import { computeLevels, concatLevels, type LevelTable } from './pair-levels.js';
 
 /** Run from TypeScript sources (tsx) or from the build: the worker file has the same extension. */
@@ -51,20 +52,32 @@ export function parallelLevels(
   return { levels, close: async () => void (await Promise.all(workers.map((w) => w.terminate()))) };
 }
 
+/** A record's index row parts as JSON text: StoredFeatures, blocking keys, family keys. */
+export type IndexJson = [features: string, keys: string, family: string];
+
 /**
  * A helper thread for the service's batch, which prepares records as it reads them from the database:
- * each page's features go to the thread as StoredFeatures JSON while the reading goes on (one string,
- * copied, not a million objects cloned), and `levels` then compares half of the pairs there and half here.
+ * each page's features go to the thread as StoredFeatures JSON (one string, copied, not a million
+ * objects cloned). While this thread blocks, the helper works out every record's index row parts
+ * (`indexJson`); then `levels` compares half of the pairs there and half here.
  */
 export class LevelsHelper {
   private readonly worker = new Worker(entry, { workerData: { stored: true } });
-  private readonly ready = new Promise((resolve, reject) => {
-    this.worker.once('message', resolve);
-    this.worker.once('error', reject);
-  });
+  /** Answers come back in the order asked. */
+  private readonly waiting: { resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
   private sent = 0;
 
-  constructor(private readonly comparisons: readonly string[]) {}
+  constructor(private readonly comparisons: readonly string[]) {
+    this.worker.on('message', (answer: unknown) => this.waiting.shift()?.resolve(answer));
+    this.worker.on('error', (error) => this.waiting.splice(0).forEach((w) => w.reject(error)));
+  }
+
+  private ask<T>(message: unknown, transfer: ArrayBuffer[] = []): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage(message, transfer);
+    });
+  }
 
   /** The next records in order, as a JSON array of StoredFeatures. */
   add(page: string, count: number): void {
@@ -72,15 +85,15 @@ export class LevelsHelper {
     this.sent += count;
   }
 
+  /** Every record's index row parts, in order (asked early: the helper works on them meanwhile). */
+  indexJson(rules: readonly BlockingRule[]): Promise<IndexJson[]> {
+    return this.ask({ index: rules });
+  }
+
   async levels(prepared: readonly Prepared[], pairs: Float64Array): Promise<LevelTable> {
     if (this.sent !== prepared.length) throw new Error(`the helper holds ${this.sent} of ${prepared.length} records`);
-    await this.ready;
     const half = Math.ceil(pairs.length / 2);
-    const theirs = new Promise<LevelTable>((resolve, reject) => {
-      this.worker.once('message', resolve);
-      this.worker.once('error', reject);
-    });
-    this.worker.postMessage({ pairs: pairs.slice(0, half), comparisons: this.comparisons });
+    const theirs = this.ask<LevelTable>({ pairs: pairs.slice(0, half), comparisons: this.comparisons });
     const mine = computeLevels(prepared, pairs.subarray(half), this.comparisons);
     return concatLevels([await theirs, mine]);
   }

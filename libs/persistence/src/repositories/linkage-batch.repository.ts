@@ -58,7 +58,11 @@ export class LinkageBatchRepository {
     );
   }
 
-  /** Every link replaced, streamed in by COPY as the index rows are (see writeIndex). */
+  /**
+   * Every link replaced, streamed in by COPY as the index rows are (see writeIndex). In key order (a, b),
+   * as the caller gives them, the primary key's pages fill one after another instead of at random (a
+   * sort in the database would spill half a gigabyte of explanations to disk at a million records).
+   */
   async replaceAllLinks(m: EntityManager, links: readonly StoredLink[]): Promise<void> {
     await m.query(`DELETE FROM linkage_link`);
     await m.query(
@@ -76,9 +80,8 @@ export class LinkageBatchRepository {
       })(),
     );
     await m.query(
-      // In key order: the primary key's pages fill one after another instead of at random.
       `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
-       SELECT * FROM linkage_batch_link ORDER BY a, b`,
+       SELECT * FROM linkage_batch_link`,
     );
     await m.query(`DROP TABLE linkage_batch_link`);
   }
@@ -88,14 +91,22 @@ export class LinkageBatchRepository {
    * this one string per record instead of the record's prepared features, a few dozen objects each.
    */
   static indexText(row: IndexRow): string {
-    return `${row.sourceRecordId}\t${copyText(row.agencyId)}\t${copyText(JSON.stringify(row.features))}\t${copyText(
+    return LinkageBatchRepository.indexTextOfJson(row.sourceRecordId, row.agencyId, [
+      JSON.stringify(row.features),
       JSON.stringify(row.blockingKeys),
-    )}\t${copyText(JSON.stringify(row.familyKeys))}`;
+      JSON.stringify(row.familyKeys),
+    ]);
+  }
+
+  /** The same, from the features, blocking keys and family keys already as JSON text. */
+  static indexTextOfJson(id: string, agency: string, json: readonly [string, string, string]): string {
+    return `${id}\t${copyText(agency)}\t${copyText(json[0])}\t${copyText(json[1])}\t${copyText(json[2])}`;
   }
 
   /**
    * Index rows (`indexText`) with their person, written only where something differs from what is stored.
-   * The rows stream into a temporary table by COPY, then one statement upserts them in key order.
+   * The rows stream into a temporary table by COPY, then one statement upserts them in the order given
+   * (the batch gives them by id, so the primary key fills in order).
    */
   async writeIndex(
     m: EntityManager,
@@ -118,7 +129,7 @@ export class LinkageBatchRepository {
     await m.query(
       `INSERT INTO linkage_record (source_record_id, agency_id, person_id, features, blocking_keys, family_keys)
        SELECT i.id, i.agency, i.person, i.features, ${BLOCK_HASHES}, ARRAY(SELECT json_array_elements_text(i.family))
-       FROM linkage_batch_index i ORDER BY i.id
+       FROM linkage_batch_index i
        ON CONFLICT (source_record_id) DO UPDATE SET person_id = EXCLUDED.person_id, features = EXCLUDED.features,
          blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()
        WHERE (linkage_record.person_id, linkage_record.features::text, linkage_record.blocking_keys, linkage_record.family_keys)
