@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
+  blockingKeys,
   candidatePairs,
   computeLevels,
+  familyKeys,
+  LevelsHelper,
   pairLevels,
   parallelLevels,
   prepareRecord,
   readCsvSource,
+  toStored,
   validateModelConfig,
   type CsvMapping,
 } from '@joinedup/linkage';
@@ -41,4 +45,48 @@ describe('comparing on worker threads', () => {
       await workers.close();
     }
   }, 60_000);
+});
+
+describe('the batch helper thread', () => {
+  const checked = validateModelConfig(JSON.parse(readFileSync('config/linkage/model.json', 'utf8')));
+  if (!checked.ok) throw new Error(checked.problems.join('; '));
+  const model = checked.model;
+  const mapping = JSON.parse(readFileSync('config/linkage/mappings/febrl.json', 'utf8')) as CsvMapping;
+  const prepared = readCsvSource(resolve(DATA, 'dataset1.csv'), mapping).records.map(prepareRecord);
+  const page = (from: number, to: number) =>
+    `[${prepared
+      .slice(from, to)
+      .map((p) => JSON.stringify(toStored(p)))
+      .join(',')}]`;
+
+  it('given the records page by page, answers their index row parts and half the levels exactly', async () => {
+    const helper = new LevelsHelper(model.comparisons);
+    try {
+      helper.add(page(0, 400), 400);
+      helper.add(page(400, prepared.length), prepared.length - 400);
+      const index = helper.indexJson(model.blocking);
+      const { pairs } = candidatePairs(prepared, model.blocking, model.maxBlockSize);
+      const spread = await helper.levels(prepared, pairs);
+      const single = computeLevels(prepared, pairs, model.comparisons);
+      expect(Buffer.from(spread.levels.buffer).equals(Buffer.from(single.levels.buffer))).toBe(true);
+      expect(Buffer.from(spread.swapped.buffer).equals(Buffer.from(single.swapped.buffer))).toBe(true);
+      const parts = await index;
+      expect(parts).toHaveLength(prepared.length);
+      parts.forEach(([features, keys, family], i) => {
+        expect(JSON.parse(features)).toEqual(toStored(prepared[i]!));
+        expect(JSON.parse(keys)).toEqual(blockingKeys(prepared[i]!, model.blocking));
+        expect(JSON.parse(family)).toEqual(familyKeys(prepared[i]!));
+      });
+    } finally {
+      await helper.close();
+    }
+  }, 60_000);
+
+  it('refuses levels for records it was not given, and fails questions once its thread is gone', async () => {
+    const helper = new LevelsHelper(model.comparisons);
+    helper.add(page(0, 10), 10);
+    await expect(helper.levels(prepared, new Float64Array([1]))).rejects.toThrow(/holds 10 of/);
+    await helper.close();
+    await expect(helper.indexJson(model.blocking)).rejects.toThrow(/exited/);
+  });
 });

@@ -69,11 +69,20 @@ export class LevelsHelper {
 
   constructor(private readonly comparisons: readonly string[]) {
     this.worker.on('message', (answer: unknown) => this.waiting.shift()?.resolve(answer));
-    this.worker.on('error', (error) => this.waiting.splice(0).forEach((w) => w.reject(error)));
+    // A thread that failed (even before anything was asked) fails every question, now and later.
+    const fail = (error: Error) => {
+      this.failed ??= error;
+      this.waiting.splice(0).forEach((w) => w.reject(error));
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the levels helper thread exited (${code})`)));
   }
+
+  private failed: Error | undefined;
 
   private ask<T>(message: unknown, transfer: ArrayBuffer[] = []): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.failed) return reject(this.failed);
       this.waiting.push({ resolve: resolve as (v: unknown) => void, reject });
       this.worker.postMessage(message, transfer);
     });
