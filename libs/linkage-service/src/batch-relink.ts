@@ -1,7 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '@joinedup/core';
 import {
-  blockingKeys,
   candidatePairs,
   clusterPersons,
   type ExplainedPair,
@@ -133,8 +132,6 @@ export interface RelinkOptions {
   onProgress?: (stage: string) => void;
   /** Defaults to `scoreHere`. */
   evidence?: EvidenceSource;
-  /** Threads comparing pairs when scored here: 2 (the default) or 1. */
-  threads?: 1 | 2;
   /** Runs in the re-link's transaction once it is applied, before the commit (e.g. publishing its model). */
   beforeCommit?: (m: EntityManager, diff: RelinkDiff) => Promise<void>;
 }
@@ -161,19 +158,18 @@ export async function relinkAll(
       // spilled to disk by the default 4 MB meant for many small sessions. This transaction only.
       await m.query(`SET LOCAL work_mem = '${BATCH_WORK_MEM}'`);
       const model = options.model ?? (await service.refreshModel(m));
-      // Scored here: a second thread compares half the pairs. It is sent the records once they are all
-      // read (while it parses them, this thread blocks; while reading, PostgreSQL has the other core).
-      if (options.threads !== 1) helper = new LevelsHelper(model.comparisons);
-      const evidence = options.evidence ?? scoreHere(helper);
+      // A second thread works out the index rows' text and, when scored here, compares half the pairs.
+      // It is sent the records once they are all read (while it parses them, this thread blocks; while
+      // reading, PostgreSQL has the other core).
+      const helping = (helper = new LevelsHelper(model.comparisons));
+      const evidence = options.evidence ?? scoreHere(helping);
       const pages: { json: string; count: number }[] = [];
       const { rows, prepared } = await readPrepared(m, null, yieldToLoop, undefined, (page) => {
-        if (helper)
-          pages.push({ json: `[${page.map((p) => JSON.stringify(toStored(p))).join(',')}]`, count: page.length });
+        pages.push({ json: `[${page.map((p) => JSON.stringify(toStored(p))).join(',')}]`, count: page.length });
       });
-      for (const page of pages.splice(0)) helper!.add(page.json, page.count);
-      // The helper works out the index rows' text while this thread blocks and compares.
-      const indexJson = options.dryRun ? undefined : helper?.indexJson(model.blocking);
-      indexJson?.catch(() => undefined); // awaited below; a failure is reported there
+      for (const page of pages.splice(0)) helping.add(page.json, page.count);
+      const indexJson = options.dryRun ? Promise.resolve([]) : helping.indexJson(model.blocking);
+      indexJson.catch(() => undefined); // awaited below; a failure is reported there
       progress(`${rows.length} live records`);
       const position = new Map(rows.map((r, i) => [r.id, i]));
       const human = service.governedDecisions(
@@ -185,25 +181,15 @@ export async function relinkAll(
       const scoredPairs = await evidence(rows, prepared, model, progress);
       const scored = scoredPairs.pairs;
       const helperJson = await indexJson;
-      await helper?.close();
+      await helping.close();
       helper = undefined;
       // From here on a record is kept as its reference, family keys and index row text, and the prepared
       // features go: at a million records they are thirty million small objects for the collector to walk.
       const refs = prepared.map((p) => p.id);
       const familyKeysOf = prepared.map((p) => familyKeys(p));
-      const indexText = options.dryRun
-        ? []
-        : helperJson
-          ? helperJson.map((json, i) => LinkageBatchRepository.indexTextOfJson(rows[i]!.id, rows[i]!.agency_id, json))
-          : prepared.map((p, i) =>
-              LinkageBatchRepository.indexText({
-                sourceRecordId: rows[i]!.id,
-                agencyId: rows[i]!.agency_id,
-                features: toStored(p),
-                blockingKeys: blockingKeys(p, model.blocking),
-                familyKeys: familyKeysOf[i]!,
-              }),
-            );
+      const indexText = helperJson.map((json, i) =>
+        LinkageBatchRepository.indexTextOfJson(rows[i]!.id, rows[i]!.agency_id, json),
+      );
       prepared.length = 0;
 
       // Links: the scored pairs at or above review, explained, with the governance answer recorded.

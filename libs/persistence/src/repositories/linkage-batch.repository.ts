@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import { BLOCK_HASHES, type IndexRow, type StoredLink } from './linkage.repository.js';
+import { BLOCK_HASHES, type StoredLink } from './linkage.repository.js';
 
 /** A live record's place before a batch re-link: its person and that person's family. */
 export interface IndexedPlace {
@@ -87,24 +87,16 @@ export class LinkageBatchRepository {
   }
 
   /**
-   * A record's index row as the text `writeIndex` streams, without its person (known later): a batch keeps
-   * this one string per record instead of the record's prepared features, a few dozen objects each.
+   * A record's index row as the text `writeIndex` streams, without its person (known later), from its
+   * features, blocking keys and family keys as JSON text: a batch keeps this one string per record instead
+   * of the record's prepared features, a few dozen objects each.
    */
-  static indexText(row: IndexRow): string {
-    return LinkageBatchRepository.indexTextOfJson(row.sourceRecordId, row.agencyId, [
-      JSON.stringify(row.features),
-      JSON.stringify(row.blockingKeys),
-      JSON.stringify(row.familyKeys),
-    ]);
-  }
-
-  /** The same, from the features, blocking keys and family keys already as JSON text. */
   static indexTextOfJson(id: string, agency: string, json: readonly [string, string, string]): string {
     return `${id}\t${copyText(agency)}\t${copyText(json[0])}\t${copyText(json[1])}\t${copyText(json[2])}`;
   }
 
   /**
-   * Index rows (`indexText`) with their person, written only where something differs from what is stored.
+   * Index rows (`indexTextOfJson`) with their person, written only where something differs from what is stored.
    * The rows stream into a temporary table by COPY, then one statement upserts them in the order given
    * (the batch gives them by id, so the primary key fills in order).
    */
