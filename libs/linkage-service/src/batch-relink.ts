@@ -8,6 +8,7 @@ import {
   familyKeys,
   LevelsHelper,
   type Prepared,
+  toStored,
   type TrainedModel,
 } from '@joinedup/linkage';
 import { LinkageBatchRepository, type StoredLink, withSystemScope } from '@joinedup/persistence';
@@ -63,11 +64,8 @@ export async function readPrepared(
   asOf: Date | null,
   between: () => Promise<void> = async () => undefined,
   pageSize = PAGE,
-  /**
-   * Each page's records as read, a JSON array of [agency, invalid fields, canonical record] (see
-   * LevelsHelper.add): made by joining the text PostgreSQL sent, not by serialising objects again.
-   */
-  onPage?: (page: string, count: number) => void,
+  /** Each page's prepared records, once read (e.g. for a LevelsHelper). */
+  onPage: (page: readonly Prepared[]) => void = () => undefined,
 ): Promise<{ rows: LiveRecord[]; prepared: Prepared[] }> {
   const rows: LiveRecord[] = [];
   const prepared: Prepared[] = [];
@@ -76,11 +74,10 @@ export async function readPrepared(
   // `asOf` is the run's own timestamp from the database, never input, so it is written inline.
   const since = asOf ? `AND updated_at <= '${asOf.toISOString()}'::timestamptz` : '';
   await m.query(
-    `DECLARE live_records NO SCROLL CURSOR FOR SELECT id, agency_id, record::text AS record, invalid_fields
-     FROM source_record WHERE status = 'active' ${since} ORDER BY id`,
+    `DECLARE live_records NO SCROLL CURSOR FOR SELECT id, agency_id, record, invalid_fields FROM source_record
+     WHERE status = 'active' ${since} ORDER BY id`,
   );
-  type TextRow = Omit<SourceRow, 'record'> & { record: string };
-  const fetch = (): Promise<TextRow[]> => m.query(`FETCH ${Number(pageSize)} FROM live_records`);
+  const fetch = (): Promise<SourceRow[]> => m.query(`FETCH ${Number(pageSize)} FROM live_records`);
   // The next page is asked for before this one is prepared, so PostgreSQL reads and sends it meanwhile
   // (a page small enough to wait in the socket's buffers).
   let next = fetch();
@@ -88,14 +85,12 @@ export async function readPrepared(
     const page = await next;
     const more = page.length === pageSize;
     if (more) next = fetch();
+    const from = prepared.length;
     for (const row of page) {
       rows.push({ id: row.id, agency_id: row.agency_id });
-      prepared.push(LinkageService.prepare({ ...row, record: JSON.parse(row.record) as CanonicalRecord }));
+      prepared.push(LinkageService.prepare(row));
     }
-    onPage?.(
-      `[${page.map((r) => `[${JSON.stringify(r.agency_id)},${JSON.stringify(r.invalid_fields)},${r.record}]`).join(',')}]`,
-      page.length,
-    );
+    onPage(prepared.slice(from));
     await between();
     if (!more) break;
   }
@@ -169,9 +164,9 @@ export async function relinkAll(
       const helping = (helper = new LevelsHelper(model.comparisons));
       const evidence = options.evidence ?? scoreHere(helping);
       const pages: { json: string; count: number }[] = [];
-      const { rows, prepared } = await readPrepared(m, null, yieldToLoop, undefined, (json, count) =>
-        pages.push({ json, count }),
-      );
+      const { rows, prepared } = await readPrepared(m, null, yieldToLoop, undefined, (page) => {
+        pages.push({ json: `[${page.map((p) => JSON.stringify(toStored(p))).join(',')}]`, count: page.length });
+      });
       for (const page of pages.splice(0)) helping.add(page.json, page.count);
       const indexJson = options.dryRun ? Promise.resolve([]) : helping.indexJson(model.blocking);
       indexJson.catch(() => undefined); // awaited below; a failure is reported there

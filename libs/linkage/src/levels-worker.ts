@@ -1,19 +1,15 @@
-// A worker thread that compares candidate pairs: it prepares the records once (given all at its start,
-// or for the service's batch a page of source records at a time), then answers slices of
+// A worker thread that compares candidate pairs: it prepares the records once (or, for the service's
+// batch, receives them already prepared as StoredFeatures, a page at a time), then answers slices of
 // pairs with their levels (transferred back, not copied), and for the batch each record's index row
 // parts as JSON text.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CanonicalRecord } from '@joinedup/core';
 import { blockingKeys } from './blocking.js';
 import { familyKeys } from './families.js';
 import { prepareRecord, type Prepared } from './features.js';
-import { fromCanonical, type LinkageRecord } from './linkage-record.js';
+import type { LinkageRecord } from './linkage-record.js';
 import type { BlockingRule } from './model.js';
 import { computeLevels } from './pair-levels.js';
-import { toStored } from './stored-features.js';
-
-/** A source record as the batch reads it: agency, invalid fields, canonical record. */
-type SourceTuple = [string, string[], CanonicalRecord];
+import { fromStored, type StoredFeatures, toStored } from './stored-features.js';
 
 const data = workerData as { records: LinkageRecord[]; comparisons: string[] } | { stored: true };
 const prepared: Prepared[] = 'records' in data ? data.records.map(prepareRecord) : [];
@@ -28,8 +24,7 @@ type Message =
 parentPort!.on('message', (message: Message) => {
   if (message instanceof Float64Array) answer(message, (data as { comparisons: string[] }).comparisons);
   else if ('page' in message)
-    for (const [agency, invalid, record] of JSON.parse(message.page) as SourceTuple[])
-      prepared.push(prepareRecord(fromCanonical(agency, record, invalid)));
+    for (const s of JSON.parse(message.page) as StoredFeatures[]) prepared.push(fromStored(s));
   else if ('index' in message)
     parentPort!.postMessage(
       prepared.map((p) => [

@@ -57,8 +57,8 @@ export type IndexJson = [features: string, keys: string, family: string];
 
 /**
  * A helper thread for the service's batch, which prepares records as it reads them from the database:
- * each page goes to the thread as the JSON text it was read as (one string, copied, not a million
- * objects cloned), and the thread prepares the records again itself. While this thread blocks, the helper works out every record's index row parts
+ * each page's features go to the thread as StoredFeatures JSON (one string, copied, not a million
+ * objects cloned). While this thread blocks, the helper works out every record's index row parts
  * (`indexJson`); then `levels` compares half of the pairs there and half here.
  */
 export class LevelsHelper {
@@ -88,10 +88,7 @@ export class LevelsHelper {
     });
   }
 
-  /**
-   * The next records in order, as read: a JSON array of [agency, invalid fields, canonical record], which
-   * the helper prepares itself (exactly as fromCanonical and prepareRecord do here).
-   */
+  /** The next records in order, as a JSON array of StoredFeatures. */
   add(page: string, count: number): void {
     this.worker.postMessage({ page });
     this.sent += count;
