@@ -65,7 +65,7 @@ export async function readPrepared(
   between: () => Promise<void> = async () => undefined,
   pageSize = PAGE,
   /** Each page's prepared records, once read (e.g. for a LevelsHelper). */
-  onPage: (page: readonly Prepared[]) => void = () => undefined,
+  onPage?: (page: readonly Prepared[]) => void,
 ): Promise<{ rows: LiveRecord[]; prepared: Prepared[] }> {
   const rows: LiveRecord[] = [];
   const prepared: Prepared[] = [];
@@ -90,7 +90,7 @@ export async function readPrepared(
       rows.push({ id: row.id, agency_id: row.agency_id });
       prepared.push(LinkageService.prepare(row));
     }
-    onPage(prepared.slice(from));
+    onPage?.(prepared.slice(from));
     await between();
     if (!more) break;
   }
@@ -158,17 +158,28 @@ export async function relinkAll(
       // spilled to disk by the default 4 MB meant for many small sessions. This transaction only.
       await m.query(`SET LOCAL work_mem = '${BATCH_WORK_MEM}'`);
       const model = options.model ?? (await service.refreshModel(m));
-      // A second thread works out the index rows' text and, when scored here, compares half the pairs.
-      // It is sent the records once they are all read (while it parses them, this thread blocks; while
+      // A second thread works out the index rows' text and, when scored here, compares half the pairs:
+      // not started for a dry run of scores already made (the partitions'), which needs neither. It is
+      // sent the records once they are all read (while it parses them, this thread blocks; while
       // reading, PostgreSQL has the other core).
-      const helping = (helper = new LevelsHelper(model.comparisons));
+      const helping = options.dryRun && options.evidence ? undefined : new LevelsHelper(model.comparisons);
+      helper = helping;
       const evidence = options.evidence ?? scoreHere(helping);
       const pages: { json: string; count: number }[] = [];
-      const { rows, prepared } = await readPrepared(m, null, yieldToLoop, undefined, (page) => {
-        pages.push({ json: `[${page.map((p) => JSON.stringify(toStored(p))).join(',')}]`, count: page.length });
-      });
-      for (const page of pages.splice(0)) helping.add(page.json, page.count);
-      const indexJson = options.dryRun ? Promise.resolve([]) : helping.indexJson(model.blocking);
+      const { rows, prepared } = await readPrepared(
+        m,
+        null,
+        yieldToLoop,
+        undefined,
+        helping &&
+          ((page) =>
+            void pages.push({
+              json: `[${page.map((p) => JSON.stringify(toStored(p))).join(',')}]`,
+              count: page.length,
+            })),
+      );
+      for (const page of pages.splice(0)) helping?.add(page.json, page.count);
+      const indexJson = options.dryRun || !helping ? Promise.resolve([]) : helping.indexJson(model.blocking);
       indexJson.catch(() => undefined); // awaited below; a failure is reported there
       progress(`${rows.length} live records`);
       const position = new Map(rows.map((r, i) => [r.id, i]));
@@ -181,7 +192,7 @@ export async function relinkAll(
       const scoredPairs = await evidence(rows, prepared, model, progress);
       const scored = scoredPairs.pairs;
       const helperJson = await indexJson;
-      await helping.close();
+      await helping?.close();
       helper = undefined;
       // From here on a record is kept as its reference, family keys and index row text, and the prepared
       // features go: at a million records they are thirty million small objects for the collector to walk.

@@ -45,6 +45,12 @@ export interface Prepared {
   sex: string;
 }
 
+/** The first address token that is a house number ("14", "14b"), or ''. */
+export const houseNumber = (address: readonly string[]): string => address.find((t) => /^\d+[a-z]?$/.test(t)) ?? '';
+
+/** What comes before the @ of an email address. */
+export const emailLocalPart = (email: string): string => email.split('@')[0] ?? '';
+
 function metaphones(name: string): string[] {
   if (!name) return [];
   const [primary, secondary] = doubleMetaphone(compactName(name));
@@ -79,10 +85,10 @@ export function prepareRecord(r: LinkageRecord): Prepared {
     sector: pc?.sector ?? '',
     uprn: r.uprn ?? '',
     address,
-    addressNumber: address.find((t) => /^\d+[a-z]?$/.test(t)) ?? '',
+    addressNumber: houseNumber(address),
     locality: normaliseName(r.locality),
     email,
-    emailLocal: email.split('@')[0] ?? '',
+    emailLocal: emailLocalPart(email),
     householdRef: r.householdRef ?? '',
     sex: ['male', 'female', 'm', 'f'].includes((r.sex ?? '').toLowerCase()) ? (r.sex ?? '').toLowerCase()[0]! : '',
   };

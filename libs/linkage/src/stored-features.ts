@@ -1,5 +1,5 @@
 import { nicknameGroups } from './nicknames.js';
-import type { Prepared } from './features.js';
+import { emailLocalPart, houseNumber, type Prepared } from './features.js';
 import { compactName, nameTokens, postcodeParts } from './normalise.js';
 
 /**
@@ -95,10 +95,10 @@ export function fromStored(s: StoredFeatures): Prepared {
     sector: pc?.sector ?? '',
     uprn,
     address,
-    addressNumber: address.find((t) => /^\d+[a-z]?$/.test(t)) ?? '',
+    addressNumber: houseNumber(address),
     locality,
     email,
-    emailLocal: email.split('@')[0] ?? '',
+    emailLocal: emailLocalPart(email),
     householdRef,
     sex,
   };
