@@ -19,8 +19,11 @@ export const AUDIT_CHAIN_LOCK = `hashtext('joinedup.audit_chain')`;
 const BATCH = 5_000;
 
 const sequencers = new WeakMap<DataSource, AuditSequencer>();
-/** Transactions that recorded events: their commit waits until the events are chained. */
-const recorded = new WeakSet<QueryRunner>();
+/**
+ * Transactions that recorded events: their commit starts a flush, and waits for it unless every writer
+ * in the transaction said it need not (`true`: wait).
+ */
+const recorded = new WeakMap<QueryRunner, boolean>();
 
 /**
  * Moves committed audit events from `audit_pending` into the hash chain, in order, many per
@@ -57,13 +60,17 @@ export class AuditSequencer {
     return sequencer;
   }
 
-  /** Marks a transaction that recorded events, so its commit flushes. */
-  static recordedIn(runner: QueryRunner): void {
+  /**
+   * Marks a transaction that recorded events, so its commit flushes. With `wait` false the commit only
+   * starts the flush: the events are committed in `audit_pending` either way (nothing is lost), and a
+   * writer whose caller reads no audit afterwards (the linkage worker) need not hold its caller for it.
+   */
+  static recordedIn(runner: QueryRunner, wait = true): void {
     const { subscribers } = runner.connection;
     // Checked each time: initialize() replaces the data source's list of subscribers.
     const { subscriber } = AuditSequencer.of(runner.connection);
     if (!subscribers.includes(subscriber)) subscribers.push(subscriber);
-    recorded.add(runner);
+    recorded.set(runner, wait || recorded.get(runner) === true);
   }
 
   /** Chains everything pending, including what arrives meanwhile; answers how many events it chained. */
@@ -128,9 +135,11 @@ class FlushAfterCommit implements EntitySubscriberInterface {
   async afterTransactionCommit(event: TransactionCommitEvent): Promise<void> {
     const runner = event.queryRunner;
     // A savepoint released inside a transaction is not its commit.
-    if (runner.isTransactionActive || !recorded.has(runner)) return;
+    const wait = recorded.get(runner);
+    if (runner.isTransactionActive || wait === undefined) return;
     recorded.delete(runner);
     // The change is committed whatever happens here: a failed flush leaves the events for the next one.
-    await this.sequencer.flush().catch(() => undefined);
+    const flushed = this.sequencer.flush().catch(() => undefined);
+    if (wait) await flushed;
   }
 }

@@ -73,14 +73,21 @@ export class AuditWriter {
     return event!;
   }
 
-  /** One multi-row insert for the whole batch. */
-  async appendMany(manager: EntityManager, inputs: AuditEventInput[]): Promise<RecordedAuditEvent[]> {
+  /**
+   * One multi-row insert for the whole batch. `waitForChain: false`: the transaction's commit starts
+   * chaining the events but does not wait for it (see AuditSequencer.recordedIn).
+   */
+  async appendMany(
+    manager: EntityManager,
+    inputs: AuditEventInput[],
+    { waitForChain = true }: { waitForChain?: boolean } = {},
+  ): Promise<RecordedAuditEvent[]> {
     if (inputs.length === 0) return [];
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive)
       throw new BrokerError('INTERNAL', 'audit events are appended inside the transaction of the change they record');
     const events = inputs.map(fieldsOf);
-    AuditSequencer.recordedIn(runner);
+    AuditSequencer.recordedIn(runner, waitForChain);
     await manager.query(INSERT_PENDING_SQL, insertPendingParams(events));
     return events;
   }

@@ -220,6 +220,30 @@ describe('audit chain on PostgreSQL', () => {
     expect(row).toEqual({ seq: 102, type: 'records.received' });
     expect(await new AuditVerifier(dataSource).verify()).toMatchObject({ ok: true, checked: 102 });
   });
+
+  it('a writer that need not wait for the chain commits while chaining is held up, and its event is chained after', async () => {
+    const id = '5d0c2b1e-7f3a-4c61-8e2d-9a4b6c8d0e13';
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    try {
+      // Another session holds the chain's lock: every flush waits for it.
+      await owner.query(`SELECT pg_advisory_lock(hashtext('joinedup.audit_chain'))`);
+      const committed = withAgencyScope(dataSource, 'agency-a', (manager) =>
+        writer.appendMany(manager, [{ ...input(301), id }], { waitForChain: false }),
+      ).then(() => 'committed' as const);
+      let timer: NodeJS.Timeout | undefined;
+      const held = new Promise<'held'>((resolve) => (timer = setTimeout(() => resolve('held'), 3000)));
+      expect(await Promise.race([committed, held])).toBe('committed');
+      clearTimeout(timer);
+      expect(await dataSource.query(`SELECT count(*)::int AS n FROM audit_pending`)).toEqual([{ n: 1 }]);
+      await owner.query(`SELECT pg_advisory_unlock(hashtext('joinedup.audit_chain'))`);
+    } finally {
+      await owner.end();
+    }
+    await AuditSequencer.of(dataSource).flush();
+    const [row] = await dataSource.query(`SELECT seq::int AS seq FROM audit_event WHERE id = $1`, [id]);
+    expect(row).toEqual({ seq: 103 });
+  });
 });
 
 describe('audit chain tampered with by the database owner', () => {

@@ -62,6 +62,11 @@ export interface RelinkOutcome {
 }
 
 const SYSTEM_ACTOR = { kind: 'system' as const, id: 'linkage' };
+/**
+ * A change's gate events are committed with it; chaining them is started at commit but not waited for:
+ * the worker reads no audit after linking, and the wait (a second transaction) was a third of a link.
+ */
+const CHAIN_SOON = { waitForChain: false };
 
 /**
  * Linkage on what agencies send: each change re-links one record against the stored population through
@@ -183,7 +188,7 @@ export class LinkageService {
         audits,
       );
       if (seeds.size === 0 && beforePersons.length === 0) {
-        await this.audit.appendMany(m, audits);
+        await this.audit.appendMany(m, audits, CHAIN_SOON);
         return { persons: [], families: [], merged: 0, split: 0 };
       }
       const outcome = await this.recluster(m, [...seeds], beforePersons);
@@ -213,7 +218,7 @@ export class LinkageService {
         m,
         [...announced].map(([familyId, correlationId]) => ({ familyId, correlationId })),
       );
-      await this.audit.appendMany(m, audits);
+      await this.audit.appendMany(m, audits, CHAIN_SOON);
       return outcome;
     });
   }
