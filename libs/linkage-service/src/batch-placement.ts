@@ -17,6 +17,8 @@ export interface Placement {
 
 /** Ids per linkage_change row for long lists (a first link of a place creates every person at once). */
 const IDS_PER_CHANGE = 1000;
+/** A batch's change log rows say so. */
+const BATCH = { batch: true };
 
 /**
  * Persons from the clustering and families from their keys, each given stable ids against where the
@@ -70,7 +72,7 @@ export function placeEveryone(
     familyOfRecord: (id) => familyOfPerson.get(personOfRecord.get(id) ?? '') ?? null,
     retiredPersons: retired(personAges.keys(), persons),
     retiredFamilies: retired(familyAges.keys(), families),
-    changes: [...changesOf('person', persons), ...changesOf('family', families)],
+    changes: [...changesOf('person', persons, BATCH), ...changesOf('family', families, BATCH)],
   };
 }
 
@@ -81,20 +83,25 @@ function retired(active: Iterable<string>, answer: StableIdAnswer): Retired[] {
   return [...active].filter((id) => !inUse.has(id)).map((id) => ({ id, into: mergedInto.get(id) ?? null }));
 }
 
-function changesOf(kind: 'person' | 'family', answer: StableIdAnswer): LinkageChangeRow[] {
+/** The change log rows of one stable-id answer; `details` marks where they came from (a batch). */
+export function changesOf(
+  kind: 'person' | 'family',
+  answer: StableIdAnswer,
+  details: Record<string, unknown> = {},
+): LinkageChangeRow[] {
   const rows: LinkageChangeRow[] = [
     ...answer.merges.map((m) => ({
       kind: `${kind}.merged`,
       ids: [m.into, ...m.from],
-      details: { into: m.into, batch: true },
+      details: { into: m.into, ...details },
     })),
     ...answer.splits.map((s) => ({
       kind: `${kind}.split`,
       ids: [s.from, ...s.into],
-      details: { from: s.from, batch: true },
+      details: { from: s.from, ...details },
     })),
   ];
   for (let i = 0; i < answer.created.length; i += IDS_PER_CHANGE)
-    rows.push({ kind: `${kind}.created`, ids: answer.created.slice(i, i + IDS_PER_CHANGE), details: { batch: true } });
+    rows.push({ kind: `${kind}.created`, ids: answer.created.slice(i, i + IDS_PER_CHANGE), details });
   return rows;
 }

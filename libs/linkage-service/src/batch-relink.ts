@@ -316,7 +316,7 @@ export async function relinkAll(
       progress(`retiring ${placed.retiredPersons.length} persons and ${placed.retiredFamilies.length} families`);
       await batch.retire(m, 'linked_person', placed.retiredPersons);
       await batch.retire(m, 'family', placed.retiredFamilies);
-      await batch.logChanges(m, placed.changes);
+      await service.repo.logChanges(m, placed.changes);
       await options.beforeCommit?.(m, diff);
       progress(`announcing ${changed.length} changed families`);
       await service.repo.announceFamilies(m, changed, `relink-${model.version}`);

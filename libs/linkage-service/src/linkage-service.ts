@@ -25,11 +25,13 @@ import {
   GovernanceDecisionRepository,
   type IndexedRecord,
   type IndexRow,
+  type LinkageChangeRow,
   LinkageRepository,
   type StoredLink,
   withSystemScope,
 } from '@joinedup/persistence';
 import { type BatchGate, decideBatchGate, type GatePair } from './batch-gate.js';
+import { changesOf } from './batch-placement.js';
 import { ModelVersions } from './model-versions.js';
 
 /** A record's index row as written, with each blocking key's cap for finding candidates. */
@@ -54,6 +56,13 @@ interface SourceRow {
 }
 
 /** What a relink changed, ids only (for logs, tests and the admin API). */
+/** A re-clustering's outcome, with each record's person and each person's family after it. */
+interface Reclustered {
+  outcome: RelinkOutcome;
+  personOf: ReadonlyMap<string, string>;
+  familyOf: ReadonlyMap<string, string>;
+}
+
 export interface RelinkOutcome {
   persons: string[];
   families: string[];
@@ -191,25 +200,20 @@ export class LinkageService {
         await this.audit.appendMany(m, audits, CHAIN_SOON);
         return { persons: [], families: [], merged: 0, split: 0 };
       }
-      const outcome = await this.recluster(m, [...seeds], beforePersons);
+      const placed = await this.recluster(m, [...seeds], beforePersons);
+      const outcome = placed.outcome;
       // Each record's family hears of it even when no one joined or left: its involvement or needs may
       // have changed, and coordination decides whether that matters.
-      const after = await this.repo.placesOf(m, ids);
       const personsOf = new Map<string, string[]>(ids.map((id) => [id, []]));
       for (const [id, person] of before) if (person) personsOf.get(id)!.push(person);
-      for (const r of after) if (r.personId) personsOf.get(r.sourceRecordId)!.push(r.personId);
-      const familyOf = new Map(
-        (
-          await m.query<{ id: string; family_id: string }[]>(
-            `SELECT id, family_id FROM linked_person WHERE id = ANY($1::uuid[]) AND family_id IS NOT NULL`,
-            [[...new Set([...personsOf.values()].flat())]],
-          )
-        ).map((r) => [r.id, r.family_id]),
-      );
+      for (const id of ids) {
+        const person = placed.personOf.get(id);
+        if (person) personsOf.get(id)!.push(person);
+      }
       const announced = new Map<string, string>();
       for (const [id, persons] of personsOf)
         for (const person of persons) {
-          const family = familyOf.get(person);
+          const family = placed.familyOf.get(person);
           if (family && !announced.has(family)) announced.set(family, correlationOf.get(id)!);
         }
       for (const family of outcome.families)
@@ -255,7 +259,7 @@ export class LinkageService {
       });
       const persons = indexed.map((r) => r.personId).filter((p): p is string => p !== null);
       const seeds = new Set([a, b, ...(await this.repo.members(m, persons))]);
-      const outcome = await this.recluster(m, [...seeds], persons);
+      const { outcome } = await this.recluster(m, [...seeds], persons);
       await this.repo.announceFamilies(m, outcome.families, correlationId);
       return outcome;
     });
@@ -356,7 +360,7 @@ export class LinkageService {
         .map((r) => r.personId)
         .filter((p): p is string => p !== null);
       for (const id of await this.repo.members(m, persons)) seeds.add(id);
-      const outcome = await this.recluster(m, [...seeds], persons);
+      const { outcome } = await this.recluster(m, [...seeds], persons);
       await this.repo.announceFamilies(m, outcome.families, correlationId);
       return { ...outcome, flipped: flipped.length };
     });
@@ -489,22 +493,22 @@ export class LinkageService {
 
   /**
    * Re-clusters the records joined to `seeds` and gives the resulting persons stable ids, then does the
-   * same for the families those persons belong to.
+   * same for the families those persons belong to. Answers the outcome, and where each record and
+   * person now sits (so callers need not read it back).
    */
-  async recluster(m: EntityManager, seeds: string[], alsoPersons: string[]): Promise<RelinkOutcome> {
-    const component = await this.repo.component(m, seeds, this.model.thresholds.link);
-    const records = await this.repo.placesOf(m, component);
+  async recluster(m: EntityManager, seeds: string[], alsoPersons: string[]): Promise<Reclustered> {
+    const input = await this.repo.clusterInput(m, seeds, this.model.thresholds.link);
+    const records = input.places;
     const index = new Map(records.map((r, i) => [r.sourceRecordId, i]));
-    const links = (await this.repo.linksAmong(m, component))
+    const links = input.links
       .filter((l) => l.governance !== 'denied')
       .map((l) => ({ a: index.get(l.a)!, b: index.get(l.b)!, probability: l.probability }));
     const decisions = this.governedDecisions(
       records.map((r) => ({ agency: r.agencyId, ref: r.ref })),
-      (await this.repo.decisionsAmong(m, component)).map((d) => ({
-        a: index.get(d.a)!,
-        b: index.get(d.b)!,
-        decision: d.decision,
-      })),
+      // A decision on a record no longer indexed (withdrawn) has nothing to join or keep apart.
+      input.decisions
+        .filter((d) => index.has(d.a) && index.has(d.b))
+        .map((d) => ({ a: index.get(d.a)!, b: index.get(d.b)!, decision: d.decision })),
     );
     const personOf = clusterPersons(records.length, links, this.model.thresholds, decisions);
     const clusters: string[][] = [];
@@ -515,27 +519,36 @@ export class LinkageService {
     const assignments = new Map<string, string>();
     clusters.forEach((members, c) => members.forEach((id) => assignments.set(id, answer.ids[c]!)));
     await this.repo.setPersons(m, assignments);
-    for (const merge of answer.merges) {
-      await this.repo.retirePersons(m, merge.from, merge.into);
-      await this.repo.logChange(m, 'person.merged', [merge.into, ...merge.from], { into: merge.into });
-    }
-    for (const split of answer.splits)
-      await this.repo.logChange(m, 'person.split', [split.from, ...split.into], { from: split.from });
-    if (answer.created.length > 0) await this.repo.logChange(m, 'person.created', answer.created, {});
+    for (const merge of answer.merges) await this.repo.retirePersons(m, merge.from, merge.into);
     await this.repo.retirePersons(m, unused(oldPersons, answer), null);
     const families = await this.refamily(m, [...new Set([...answer.ids, ...oldPersons])]);
-    return { persons: answer.ids, families, merged: answer.merges.length, split: answer.splits.length };
+    // The change log in one statement, persons' changes first.
+    await this.repo.logChanges(m, [...changesOf('person', answer), ...families.changes]);
+    return {
+      outcome: {
+        persons: answer.ids,
+        families: families.ids,
+        merged: answer.merges.length,
+        split: answer.splits.length,
+      },
+      personOf: assignments,
+      familyOf: families.familyOf,
+    };
   }
 
-  /** Families of the persons tied to `persons` by household references or a shared property. */
-  async refamily(m: EntityManager, persons: string[], known?: Map<string, string[]>): Promise<string[]> {
-    // A batch re-link knows every person's keys already; one record's change walks them from the index.
-    const keysOf = known ?? (await this.repo.familyComponent(m, persons));
-    const people = [...keysOf.keys()];
-    const grouped = familiesByKeys(keysOf);
+  /**
+   * Families of the persons tied to `persons` by household references or a shared property: their ids
+   * (new and old), each person's family, and the change log rows (written by the caller).
+   */
+  private async refamily(
+    m: EntityManager,
+    persons: string[],
+  ): Promise<{ ids: string[]; familyOf: Map<string, string>; changes: LinkageChangeRow[] }> {
+    const found = await this.repo.familyComponent(m, persons);
+    const grouped = familiesByKeys(new Map([...found].map(([person, f]) => [person, f.keys])));
     const clusters = grouped.map((f) => f.persons);
-    const previousFamily = await this.repo.familyOfPersons(m, people);
-    const previous = new Map([...previousFamily].filter(([, f]) => f !== null) as [string, string][]);
+    const previous = new Map<string, string>();
+    for (const [person, f] of found) if (f.family !== null) previous.set(person, f.family);
     const oldFamilies = [...new Set(previous.values())];
     const answer = assignStableIds(clusters, previous, await this.agesOf(m, 'family', oldFamilies), randomUUID);
     await this.repo.setFamilies(
@@ -546,15 +559,11 @@ export class LinkageService {
         reasons: grouped[c]!.reasons,
       })),
     );
-    for (const merge of answer.merges) {
-      await this.repo.retireFamilies(m, merge.from, merge.into);
-      await this.repo.logChange(m, 'family.merged', [merge.into, ...merge.from], { into: merge.into });
-    }
-    for (const split of answer.splits)
-      await this.repo.logChange(m, 'family.split', [split.from, ...split.into], { from: split.from });
-    if (answer.created.length > 0) await this.repo.logChange(m, 'family.created', answer.created, {});
+    for (const merge of answer.merges) await this.repo.retireFamilies(m, merge.from, merge.into);
     await this.repo.retireFamilies(m, unused(oldFamilies, answer), null);
-    return [...new Set([...answer.ids, ...oldFamilies])];
+    const familyOf = new Map<string, string>();
+    clusters.forEach((members, c) => members.forEach((person) => familyOf.set(person, answer.ids[c]!)));
+    return { ids: [...new Set([...answer.ids, ...oldFamilies])], familyOf, changes: changesOf('family', answer) };
   }
 
   /**

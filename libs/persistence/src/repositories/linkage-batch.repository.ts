@@ -16,12 +16,6 @@ export interface Retired {
   into: string | null;
 }
 
-export interface LinkageChangeRow {
-  kind: string;
-  ids: string[];
-  details: Record<string, unknown>;
-}
-
 /** Rows per statement: big enough that round trips do not count, small enough to stream. */
 const CHUNK = 5000;
 
@@ -167,17 +161,6 @@ export class LinkageBatchRepository {
            merged_into = v.target${familyReset}
          FROM unnest($1::uuid[], $2::uuid[]) AS v(id, target) WHERE t.id = v.id`,
         [chunk.map((r) => r.id), chunk.map((r) => r.into)],
-      );
-    }
-  }
-
-  async logChanges(m: EntityManager, changes: readonly LinkageChangeRow[]): Promise<void> {
-    for (const chunk of chunks(changes, 1000)) {
-      await m.query(
-        `INSERT INTO linkage_change (kind, ids, details)
-         SELECT r.kind, ARRAY(SELECT jsonb_array_elements_text(r.ids))::uuid[], r.details
-         FROM jsonb_to_recordset($1::jsonb) AS r(kind text, ids jsonb, details jsonb)`,
-        [JSON.stringify(chunk)],
       );
     }
   }

@@ -29,6 +29,45 @@ export interface StoredLink {
   modelVersion: string;
 }
 
+/** What re-clustering a component needs (see LinkageRepository.clusterInput). */
+export interface ClusterInput {
+  places: RecordPlace[];
+  links: Pick<StoredLink, 'a' | 'b' | 'probability' | 'governance'>[];
+  decisions: HumanLinkDecision[];
+}
+
+type RecordPlaceRow = [string, string, string | null, string];
+type LinkRow = [string, string, number, StoredLink['governance']];
+type DecisionRow = [string, string, HumanLinkDecision['decision']];
+
+/**
+ * The walk of LinkageRepository.clusterInput: a recursive union (each record once, so cycles end) that
+ * stops at `$3` records, then the component's rows as JSON arrays, one column each.
+ */
+const CLUSTER_INPUT_SQL = `WITH RECURSIVE walk(id) AS (
+    SELECT unnest($1::uuid[])
+    UNION
+    SELECT x.other FROM walk w CROSS JOIN LATERAL (
+      SELECT b AS other FROM linkage_link WHERE a = w.id AND probability >= $2 AND governance <> 'denied'
+      UNION ALL SELECT a FROM linkage_link WHERE b = w.id AND probability >= $2 AND governance <> 'denied'
+      UNION ALL SELECT b FROM linkage_decision WHERE a = w.id AND decision = 'must-link'
+      UNION ALL SELECT a FROM linkage_decision WHERE b = w.id AND decision = 'must-link') x),
+  component AS MATERIALIZED (SELECT ARRAY(SELECT id FROM walk LIMIT $3) AS ids)
+  SELECT
+    (SELECT json_agg(json_build_array(r.source_record_id, r.agency_id, r.person_id, r.features->>0))
+     FROM linkage_record r, component c WHERE r.source_record_id = ANY(c.ids)) AS places,
+    (SELECT json_agg(json_build_array(l.a, l.b, l.probability, l.governance))
+     FROM linkage_link l, component c WHERE l.a = ANY(c.ids) AND l.b = ANY(c.ids)) AS links,
+    (SELECT json_agg(json_build_array(d.a, d.b, d.decision)) FROM (
+       SELECT DISTINCT ON (a, b) a, b, decision FROM linkage_decision, component c
+       WHERE a = ANY(c.ids) AND b = ANY(c.ids) ORDER BY a, b, created_at DESC) d) AS decisions`;
+
+export interface LinkageChangeRow {
+  kind: string;
+  ids: string[];
+  details: Record<string, unknown>;
+}
+
 export interface HumanLinkDecision {
   a: string;
   b: string;
@@ -144,40 +183,31 @@ export class LinkageRepository {
   }
 
   /**
-   * Records joined to `seeds` through links that count (model links not denied by governance, and
-   * must-link decisions), walked breadth-first up to `cap` records.
+   * What re-clustering the records joined to `seeds` needs, in one statement: the records reached through
+   * links that count (model links at or above `link` not denied by governance, and must-link decisions),
+   * walked breadth-first up to `cap` records, with their places, the links among them and the latest
+   * human decision on each of their pairs.
    */
-  async component(m: EntityManager, seeds: readonly string[], link: number, cap = 5000): Promise<string[]> {
-    const seen = new Set(seeds);
-    let frontier = [...seeds];
-    while (frontier.length > 0 && seen.size < cap) {
-      const rows = await m.query<{ other: string }[]>(
-        `SELECT CASE WHEN a = ANY($1::uuid[]) THEN b ELSE a END AS other FROM linkage_link
-         WHERE (a = ANY($1::uuid[]) OR b = ANY($1::uuid[])) AND probability >= $2 AND governance <> 'denied'
-         UNION
-         SELECT CASE WHEN a = ANY($1::uuid[]) THEN b ELSE a END FROM linkage_decision
-         WHERE (a = ANY($1::uuid[]) OR b = ANY($1::uuid[])) AND decision = 'must-link'`,
-        [frontier, link],
-      );
-      frontier = rows.map((r) => r.other).filter((id) => !seen.has(id));
-      for (const id of frontier) seen.add(id);
-    }
-    return [...seen];
+  async clusterInput(m: EntityManager, seeds: readonly string[], link: number, cap = 5000): Promise<ClusterInput> {
+    const [row] = await m.query<
+      { places: RecordPlaceRow[] | null; links: LinkRow[] | null; decisions: DecisionRow[] | null }[]
+    >(CLUSTER_INPUT_SQL, [seeds, link, cap]);
+    return {
+      places: (row!.places ?? []).map(([sourceRecordId, agencyId, personId, ref]) => ({
+        sourceRecordId,
+        agencyId,
+        personId,
+        ref,
+      })),
+      links: (row!.links ?? []).map(([a, b, probability, governance]) => ({ a, b, probability, governance })),
+      decisions: (row!.decisions ?? []).map(([a, b, decision]) => ({ a, b, decision })),
+    };
   }
 
   async linksAmong(m: EntityManager, ids: readonly string[]): Promise<StoredLink[]> {
     return m.query(
       `SELECT a, b, probability, decision, governance, comparisons, model_version AS "modelVersion"
        FROM linkage_link WHERE a = ANY($1::uuid[]) AND b = ANY($1::uuid[])`,
-      [ids],
-    );
-  }
-
-  /** The latest human decision per pair among `ids`. */
-  async decisionsAmong(m: EntityManager, ids: readonly string[]): Promise<HumanLinkDecision[]> {
-    return m.query(
-      `SELECT DISTINCT ON (a, b) a, b, decision FROM linkage_decision
-       WHERE a = ANY($1::uuid[]) AND b = ANY($1::uuid[]) ORDER BY a, b, created_at DESC`,
       [ids],
     );
   }
@@ -237,42 +267,39 @@ export class LinkageRepository {
     );
   }
 
-  async familyOfPersons(m: EntityManager, personIds: readonly string[]): Promise<Map<string, string | null>> {
-    if (personIds.length === 0) return new Map();
-    const rows = await m.query<{ id: string; family: string | null }[]>(
-      `SELECT id, family_id AS family FROM linked_person WHERE id = ANY($1::uuid[])`,
-      [personIds],
-    );
-    return new Map(rows.map((r) => [r.id, r.family]));
-  }
-
   /**
    * The persons tied to `persons` by family keys (household references, UPRNs), walked breadth-first:
-   * every person whose family could change when these change. Answers person -> family keys.
+   * every person whose family could change when these change. Answers each person's family keys and
+   * present family.
    */
-  async familyComponent(m: EntityManager, persons: readonly string[], cap = 5000): Promise<Map<string, string[]>> {
-    const keysOf = new Map<string, string[]>();
+  async familyComponent(
+    m: EntityManager,
+    persons: readonly string[],
+    cap = 5000,
+  ): Promise<Map<string, { keys: string[]; family: string | null }>> {
+    const found = new Map<string, { keys: string[]; family: string | null }>();
     let frontier = [...new Set(persons)];
     const seenKeys = new Set<string>();
-    // One statement per step outward: the frontier's keys, and who else holds any key not walked yet.
-    while (frontier.length > 0 && keysOf.size < cap) {
-      const rows = await m.query<{ person: string; keys: string[] | null; holder: boolean }[]>(
+    // One statement per step outward: the frontier's keys and families, and who else holds any key not walked yet.
+    while (frontier.length > 0 && found.size < cap) {
+      const rows = await m.query<{ person: string; keys: string[] | null; family: string | null; holder: boolean }[]>(
         `WITH frontier AS MATERIALIZED (
            SELECT person_id AS person, k FROM linkage_record LEFT JOIN LATERAL unnest(family_keys) k ON true
            WHERE person_id = ANY($1::uuid[])),
          fresh AS MATERIALIZED (SELECT DISTINCT k FROM frontier WHERE k IS NOT NULL AND NOT k = ANY($2::text[]))
-         SELECT person::text AS person, array_agg(DISTINCT k) FILTER (WHERE k IS NOT NULL) AS keys, false AS holder
-         FROM frontier GROUP BY person
+         SELECT f.person::text AS person, array_agg(DISTINCT f.k) FILTER (WHERE f.k IS NOT NULL) AS keys,
+                (SELECT p.family_id FROM linked_person p WHERE p.id = f.person) AS family, false AS holder
+         FROM frontier f GROUP BY f.person
          UNION ALL
-         SELECT DISTINCT person_id::text, NULL::text[], true FROM linkage_record
+         SELECT DISTINCT person_id::text, NULL::text[], NULL::uuid, true FROM linkage_record
          WHERE family_keys && ARRAY(SELECT k FROM fresh) AND person_id IS NOT NULL`,
         [frontier, [...seenKeys]],
       );
-      for (const r of rows) if (!r.holder) keysOf.set(r.person, r.keys ?? []);
+      for (const r of rows) if (!r.holder) found.set(r.person, { keys: r.keys ?? [], family: r.family });
       for (const r of rows) if (!r.holder) for (const k of r.keys ?? []) seenKeys.add(k);
-      frontier = [...new Set(rows.filter((r) => r.holder && !keysOf.has(r.person)).map((r) => r.person))];
+      frontier = [...new Set(rows.filter((r) => r.holder && !found.has(r.person)).map((r) => r.person))];
     }
-    return keysOf;
+    return found;
   }
 
   async setFamilies(
@@ -310,12 +337,16 @@ export class LinkageRepository {
     );
   }
 
-  async logChange(m: EntityManager, kind: string, ids: readonly string[], details: Record<string, unknown>) {
-    await m.query(`INSERT INTO linkage_change (kind, ids, details) VALUES ($1, $2, $3)`, [
-      kind,
-      ids,
-      JSON.stringify(details),
-    ]);
+  /** Persons' and families' merges, splits and creations, a thousand to a statement. */
+  async logChanges(m: EntityManager, changes: readonly LinkageChangeRow[]): Promise<void> {
+    for (let start = 0; start < changes.length; start += 1000) {
+      await m.query(
+        `INSERT INTO linkage_change (kind, ids, details)
+         SELECT r.kind, ARRAY(SELECT jsonb_array_elements_text(r.ids))::uuid[], r.details
+         FROM jsonb_to_recordset($1::jsonb) AS r(kind text, ids jsonb, details jsonb)`,
+        [JSON.stringify(changes.slice(start, start + 1000))],
+      );
+    }
   }
 
   async announceFamilies(m: EntityManager, familyIds: readonly string[], correlationId: string): Promise<void> {
