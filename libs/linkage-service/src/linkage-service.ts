@@ -27,6 +27,7 @@ import {
   type IndexRow,
   type LinkageChangeRow,
   LinkageRepository,
+  LINKAGE_LOCK,
   type StoredLink,
   withSystemScope,
 } from '@joinedup/persistence';
@@ -118,7 +119,11 @@ export class LinkageService {
 
   /** Reads the published version (one indexed row) and loads its model only when it changed. */
   async refreshModel(db: Pick<EntityManager, 'query'> = this.dataSource.manager): Promise<TrainedModel> {
-    const version = await this.versions.publishedVersion(db);
+    return this.useVersion(db, await this.versions.publishedVersion(db));
+  }
+
+  /** The published version's model (`null`: the file model), loaded only when it is not the current one. */
+  private async useVersion(db: Pick<EntityManager, 'query'>, version: string | null): Promise<TrainedModel> {
     const wanted = version ?? this.versions.fileVersion;
     if (wanted !== this.current.version) this.current = await this.versions.model(db, version);
     return this.current;
@@ -145,86 +150,86 @@ export class LinkageService {
     for (const c of changes) if (!correlationOf.has(c.recordId)) correlationOf.set(c.recordId, c.correlationId);
     const ids = [...correlationOf.keys()];
     if (ids.length === 0) return { persons: [], families: [], merged: 0, split: 0 };
-    return withSystemScope(this.dataSource, async (m) => {
-      await this.lock(m);
-      const sources = new Map(
-        (
-          await m.query<SourceRow[]>(
-            `SELECT id, agency_id, record, status, invalid_fields FROM source_record WHERE id = ANY($1::uuid[])`,
-            [ids],
-          )
-        ).map((row) => [row.id, row]),
-      );
-      const before = new Map((await this.repo.placesOf(m, ids)).map((r) => [r.sourceRecordId, r.personId]));
-      const beforePersons = [...new Set([...before.values()].filter((p): p is string => typeof p === 'string'))];
-      const seeds = new Set<string>(await this.repo.members(m, beforePersons));
-      const live: Indexed[] = [];
-      for (const id of ids) {
-        const source = sources.get(id);
-        if (!source || source.status !== 'active') {
-          // A withdrawn, restricted or erased record leaves its person and family at once: its links go with it.
-          if (before.has(id)) await this.repo.remove(m, id);
-          seeds.delete(id);
-        } else {
-          seeds.add(id);
-          live.push(this.indexRow(source));
+    return withSystemScope(
+      this.dataSource,
+      async (m) => {
+        const changed = await this.repo.changedRecords(m, ids);
+        await this.useVersion(m, changed[0]!.published);
+        const sources = new Map<string, SourceRow>();
+        for (const c of changed) if (c.agency_id !== null) sources.set(c.id, c as SourceRow);
+        const before = new Map(changed.filter((c) => c.indexed).map((c) => [c.id, c.personId]));
+        const beforePersons = [...new Set(changed.flatMap((c) => (c.personId ? [c.personId] : [])))];
+        const seeds = new Set<string>(changed.flatMap((c) => c.members));
+        const live: Indexed[] = [];
+        for (const id of ids) {
+          const source = sources.get(id);
+          if (!source || source.status !== 'active') {
+            // A withdrawn, restricted or erased record leaves its person and family at once: its links go with it.
+            if (before.has(id)) await this.repo.remove(m, id);
+            seeds.delete(id);
+          } else {
+            seeds.add(id);
+            live.push(this.indexRow(source));
+          }
         }
-      }
-      await this.repo.upsertGroup(m, live);
-      const position = new Map(live.map((r, i) => [r.sourceRecordId, i]));
-      const scored: PendingLink[] = [];
-      // Every record's candidates in one statement, after the group's index rows are in (as one by one).
-      const found = await this.repo.candidatesOfGroup(
-        m,
-        live.map((r) => ({ id: r.sourceRecordId, keys: r.keyed })),
-      );
-      for (const [i, row] of live.entries()) {
-        const self = { id: row.sourceRecordId, agency: row.agencyId, prepared: row.prepared };
-        for (const other of found[i]!) {
-          // A pair inside the group is scored once, from its later record, as one record at a time would.
-          if ((position.get(other.sourceRecordId) ?? -1) >= i) continue;
-          const link = this.score(self, other);
-          if (link) scored.push(link);
+        await this.repo.upsertGroup(m, live);
+        const position = new Map(live.map((r, i) => [r.sourceRecordId, i]));
+        const scored: PendingLink[] = [];
+        // Every record's candidates in one statement, after the group's index rows are in (as one by one).
+        const found = await this.repo.candidatesOfGroup(
+          m,
+          live.map((r) => ({ id: r.sourceRecordId, keys: r.keyed })),
+        );
+        for (const [i, row] of live.entries()) {
+          const self = { id: row.sourceRecordId, agency: row.agencyId, prepared: row.prepared };
+          for (const other of found[i]!) {
+            // A pair inside the group is scored once, from its later record, as one record at a time would.
+            if ((position.get(other.sourceRecordId) ?? -1) >= i) continue;
+            const link = this.score(self, other);
+            if (link) scored.push(link);
+          }
         }
-      }
-      // The gate's audit events are recorded together, in one statement at the end.
-      const audits: AuditEventInput[] = [];
-      await this.gateAndStore(
-        m,
-        live.map((r) => r.sourceRecordId),
-        scored,
-        'identity-matching link',
-        audits,
-      );
-      if (seeds.size === 0 && beforePersons.length === 0) {
+        // The gate's audit events are recorded together, in one statement at the end.
+        const audits: AuditEventInput[] = [];
+        await this.gateAndStore(
+          m,
+          // Only a record indexed before can have links to replace.
+          live.map((r) => r.sourceRecordId).filter((id) => before.has(id)),
+          scored,
+          'identity-matching link',
+          audits,
+        );
+        if (seeds.size === 0 && beforePersons.length === 0) {
+          await this.audit.appendMany(m, audits, CHAIN_SOON);
+          return { persons: [], families: [], merged: 0, split: 0 };
+        }
+        const placed = await this.recluster(m, [...seeds], beforePersons);
+        const outcome = placed.outcome;
+        // Each record's family hears of it even when no one joined or left: its involvement or needs may
+        // have changed, and coordination decides whether that matters.
+        const personsOf = new Map<string, string[]>(ids.map((id) => [id, []]));
+        for (const [id, person] of before) if (person) personsOf.get(id)!.push(person);
+        for (const id of ids) {
+          const person = placed.personOf.get(id);
+          if (person) personsOf.get(id)!.push(person);
+        }
+        const announced = new Map<string, string>();
+        for (const [id, persons] of personsOf)
+          for (const person of persons) {
+            const family = placed.familyOf.get(person);
+            if (family && !announced.has(family)) announced.set(family, correlationOf.get(id)!);
+          }
+        for (const family of outcome.families)
+          if (!announced.has(family)) announced.set(family, changes[0]!.correlationId);
+        await this.repo.announceEach(
+          m,
+          [...announced].map(([familyId, correlationId]) => ({ familyId, correlationId })),
+        );
         await this.audit.appendMany(m, audits, CHAIN_SOON);
-        return { persons: [], families: [], merged: 0, split: 0 };
-      }
-      const placed = await this.recluster(m, [...seeds], beforePersons);
-      const outcome = placed.outcome;
-      // Each record's family hears of it even when no one joined or left: its involvement or needs may
-      // have changed, and coordination decides whether that matters.
-      const personsOf = new Map<string, string[]>(ids.map((id) => [id, []]));
-      for (const [id, person] of before) if (person) personsOf.get(id)!.push(person);
-      for (const id of ids) {
-        const person = placed.personOf.get(id);
-        if (person) personsOf.get(id)!.push(person);
-      }
-      const announced = new Map<string, string>();
-      for (const [id, persons] of personsOf)
-        for (const person of persons) {
-          const family = placed.familyOf.get(person);
-          if (family && !announced.has(family)) announced.set(family, correlationOf.get(id)!);
-        }
-      for (const family of outcome.families)
-        if (!announced.has(family)) announced.set(family, changes[0]!.correlationId);
-      await this.repo.announceEach(
-        m,
-        [...announced].map(([familyId, correlationId]) => ({ familyId, correlationId })),
-      );
-      await this.audit.appendMany(m, audits, CHAIN_SOON);
-      return outcome;
-    });
+        return outcome;
+      },
+      { lock: LINKAGE_LOCK },
+    );
   }
 
   /**
@@ -385,7 +390,8 @@ export class LinkageService {
 
   /**
    * Asks the gate for every cross-agency pair of the scored records at once (decisions and audit events
-   * recorded), then replaces the links of the group's records with the scored ones.
+   * recorded), then replaces the links of the group's records with the scored ones (`ids`: the records
+   * whose old links go; a record never indexed has none).
    */
   private async gateAndStore(
     m: EntityManager,

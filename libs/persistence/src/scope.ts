@@ -22,13 +22,22 @@ export async function withAgencyScope<T>(
   });
 }
 
-/** Runs `work` in a transaction that sees every agency's rows: broker-internal processing only. */
+/**
+ * Runs `work` in a transaction that sees every agency's rows: broker-internal processing only. With
+ * `lock`, the transaction first takes that transaction-level advisory lock, in the same statement.
+ */
 export async function withSystemScope<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
+  { lock }: { lock?: string } = {},
 ): Promise<T> {
   return dataSource.transaction(async (manager) => {
-    await manager.query(`SELECT set_config('${SCOPE_SETTING}', 'system', true)`);
+    if (lock)
+      await manager.query(
+        `SELECT set_config('${SCOPE_SETTING}', 'system', true), pg_advisory_xact_lock(hashtext($1))`,
+        [lock],
+      );
+    else await manager.query(`SELECT set_config('${SCOPE_SETTING}', 'system', true)`);
     return work(manager);
   });
 }

@@ -1,5 +1,25 @@
 import type { EntityManager } from 'typeorm';
+import type { CanonicalRecord } from '@joinedup/core';
 import { announceInBatches } from './outbox-batches.js';
+
+/** The advisory lock that serialises linkage changes (see LinkageRepository.lock). */
+export const LINKAGE_LOCK = 'joinedup.linkage';
+
+/** A changed record as linking it starts (see LinkageRepository.changedRecords). */
+export interface RecordToLink {
+  id: string;
+  /** Null when the source record is gone (erased); then so are the next three. */
+  agency_id: string | null;
+  record: CanonicalRecord | null;
+  status: 'active' | 'withdrawn' | 'restricted' | 'erased' | null;
+  invalid_fields: string[] | null;
+  indexed: boolean;
+  personId: string | null;
+  /** Every record of its person, itself included. */
+  members: string[];
+  /** The published model version, the same on every row. */
+  published: string | null;
+}
 
 /** One row of the persistent blocking index, as linkage reads it back. */
 export interface IndexedRecord {
@@ -165,7 +185,8 @@ export class LinkageRepository {
 
   /** The links of a group of records, replaced: every old link touching one of them goes, `links` come in. */
   async replaceLinksOf(m: EntityManager, ids: readonly string[], links: readonly StoredLink[]): Promise<void> {
-    await m.query(`DELETE FROM linkage_link WHERE a = ANY($1::uuid[]) OR b = ANY($1::uuid[])`, [ids]);
+    if (ids.length > 0)
+      await m.query(`DELETE FROM linkage_link WHERE a = ANY($1::uuid[]) OR b = ANY($1::uuid[])`, [ids]);
     if (links.length === 0) return;
     await m.query(
       `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
@@ -369,7 +390,26 @@ export class LinkageRepository {
 
   /** Serialises linkage changes: two jobs must not re-cluster overlapping components at once. */
   async lock(m: EntityManager): Promise<void> {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('joinedup.linkage'))`);
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [LINKAGE_LOCK]);
+  }
+
+  /**
+   * Changed records as linking them starts, in one statement (taken after the lock, so it sees every
+   * committed change): each one's source row (null when gone), whether it is indexed, its person and
+   * that person's records, and the published model version.
+   */
+  async changedRecords(m: EntityManager, ids: readonly string[]): Promise<RecordToLink[]> {
+    return m.query(
+      `SELECT x.id, s.agency_id, s.record, s.status, s.invalid_fields,
+              r.source_record_id IS NOT NULL AS indexed, r.person_id AS "personId",
+              CASE WHEN r.person_id IS NULL THEN '{}'::uuid[]
+                   ELSE ARRAY(SELECT o.source_record_id FROM linkage_record o WHERE o.person_id = r.person_id) END AS members,
+              (SELECT version FROM linkage_model_version WHERE status = 'published') AS published
+       FROM unnest($1::uuid[]) AS x(id)
+       LEFT JOIN source_record s ON s.id = x.id
+       LEFT JOIN linkage_record r ON r.source_record_id = x.id`,
+      [ids],
+    );
   }
 
   /** A person (following merges), its records by agency reference, family and the links among them. */
