@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { BrokerError, newId } from '@joinedup/core';
+import { preparedRows } from '@joinedup/persistence';
 import { INSERT_PENDING_SQL, insertPendingParams, type RecordedAuditEvent } from './audit-event-row.js';
 
 export type { RecordedAuditEvent };
@@ -88,7 +89,7 @@ export class AuditWriter {
       throw new BrokerError('INTERNAL', 'audit events are appended inside the transaction of the change they record');
     const events = inputs.map(fieldsOf);
     AuditSequencer.recordedIn(runner, waitForChain);
-    await manager.query(INSERT_PENDING_SQL, insertPendingParams(events));
+    await preparedRows(manager, INSERT_PENDING_SQL, insertPendingParams(events));
     return events;
   }
 }

@@ -10,6 +10,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 export const AGENCY_SETTING = 'joinedup.agency_id';
 export const SCOPE_SETTING = 'joinedup.scope';
 
+const SYSTEM_SCOPE_AND_LOCK = `SELECT set_config('${SCOPE_SETTING}', 'system', true), pg_advisory_xact_lock(hashtext($1))`;
+
 /** Runs `work` in a transaction that can see only `agencyId`'s rows. */
 export async function withAgencyScope<T>(
   dataSource: DataSource,
@@ -32,11 +34,7 @@ export async function withSystemScope<T>(
   { lock }: { lock?: string } = {},
 ): Promise<T> {
   return dataSource.transaction(async (manager) => {
-    if (lock)
-      await manager.query(
-        `SELECT set_config('${SCOPE_SETTING}', 'system', true), pg_advisory_xact_lock(hashtext($1))`,
-        [lock],
-      );
+    if (lock) await preparedRows(manager, SYSTEM_SCOPE_AND_LOCK, [lock]);
     else await manager.query(`SELECT set_config('${SCOPE_SETTING}', 'system', true)`);
     return work(manager);
   });
@@ -54,4 +52,22 @@ export async function queryRows<T>(manager: EntityManager, sql: string, params: 
   } finally {
     if (!manager.queryRunner) await runner.release();
   }
+}
+
+/** Statement names by SQL text: a name is bound to its text on every connection that prepares it. */
+const statementNames = new Map<string, string>();
+
+/**
+ * Rows of a statement run as a named prepared statement on the manager's connection: PostgreSQL parses
+ * and plans it once per connection, not on every call (planning the statements that link one record cost
+ * about as much as running them). Only for SQL whose text is fixed (the name stands for the text); outside
+ * a transaction it runs as a plain query.
+ */
+export async function preparedRows<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) return manager.query(sql, params);
+  let name = statementNames.get(sql);
+  if (!name) statementNames.set(sql, (name = `joinedup_${statementNames.size + 1}`));
+  const client = (await runner.connect()) as { query(q: object): Promise<{ rows: T[] }> };
+  return (await client.query({ name, text: sql, values: params })).rows;
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { CanonicalRecord } from '@joinedup/core';
+import { preparedRows } from '../scope.js';
 import { announceInBatches } from './outbox-batches.js';
 
 /** The advisory lock that serialises linkage changes (see LinkageRepository.lock). */
@@ -126,7 +127,8 @@ export class LinkageRepository {
    */
   async upsertGroup(m: EntityManager, rows: readonly IndexRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await m.query(
+    await preparedRows(
+      m,
       `WITH input AS (${INDEX_INPUT}),
        delta AS (
          SELECT k, sum(d)::int AS d FROM (
@@ -143,13 +145,14 @@ export class LinkageRepository {
 
   async remove(m: EntityManager, id: string): Promise<void> {
     await this.uncountBlocks(m, id);
-    await m.query(`DELETE FROM linkage_link WHERE a = $1 OR b = $1`, [id]);
-    await m.query(`DELETE FROM linkage_record WHERE source_record_id = $1`, [id]);
+    await preparedRows(m, `DELETE FROM linkage_link WHERE a = $1 OR b = $1`, [id]);
+    await preparedRows(m, `DELETE FROM linkage_record WHERE source_record_id = $1`, [id]);
   }
 
   /** A record leaving the index: each of its keys counts one record less. */
   private async uncountBlocks(m: EntityManager, id: string): Promise<void> {
-    await m.query(
+    await preparedRows(
+      m,
       `INSERT INTO linkage_block (key, size)
        SELECT unnest(blocking_keys), -1 FROM linkage_record WHERE source_record_id = $1
        ON CONFLICT (key) DO UPDATE SET size = linkage_block.size + EXCLUDED.size`,
@@ -173,7 +176,7 @@ export class LinkageRepository {
     const answer: IndexedRecord[][] = records.map(() => []);
     const wanted = records.flatMap((r, i) => r.keys.map((k) => ({ i: i + 1, ...k })));
     if (wanted.length === 0) return answer;
-    const rows = await m.query<(IndexedRecord & { for: number })[]>(GROUP_CANDIDATES_SQL, [
+    const rows = await preparedRows<IndexedRecord & { for: number }>(m, GROUP_CANDIDATES_SQL, [
       wanted.map((w) => w.i),
       wanted.map((w) => w.key),
       wanted.map((w) => w.limit),
@@ -186,9 +189,10 @@ export class LinkageRepository {
   /** The links of a group of records, replaced: every old link touching one of them goes, `links` come in. */
   async replaceLinksOf(m: EntityManager, ids: readonly string[], links: readonly StoredLink[]): Promise<void> {
     if (ids.length > 0)
-      await m.query(`DELETE FROM linkage_link WHERE a = ANY($1::uuid[]) OR b = ANY($1::uuid[])`, [ids]);
+      await preparedRows(m, `DELETE FROM linkage_link WHERE a = ANY($1::uuid[]) OR b = ANY($1::uuid[])`, [ids]);
     if (links.length === 0) return;
-    await m.query(
+    await preparedRows(
+      m,
       `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::float8[], $4::text[], $5::text[], $6::jsonb[], $7::text[])`,
       [
@@ -210,9 +214,11 @@ export class LinkageRepository {
    * human decision on each of their pairs.
    */
   async clusterInput(m: EntityManager, seeds: readonly string[], link: number, cap = 5000): Promise<ClusterInput> {
-    const [row] = await m.query<
-      { places: RecordPlaceRow[] | null; links: LinkRow[] | null; decisions: DecisionRow[] | null }[]
-    >(CLUSTER_INPUT_SQL, [seeds, link, cap]);
+    const [row] = await preparedRows<{
+      places: RecordPlaceRow[] | null;
+      links: LinkRow[] | null;
+      decisions: DecisionRow[] | null;
+    }>(m, CLUSTER_INPUT_SQL, [seeds, link, cap]);
     return {
       places: (row!.places ?? []).map(([sourceRecordId, agencyId, personId, ref]) => ({
         sourceRecordId,
@@ -253,7 +259,8 @@ export class LinkageRepository {
     ids: readonly string[],
   ): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
-    const rows = await m.query<{ id: string; t: string }[]>(
+    const rows = await preparedRows<{ id: string; t: string }>(
+      m,
       `SELECT id, extract(epoch FROM created_at) * 1000000 AS t FROM ${table} WHERE id = ANY($1::uuid[])`,
       [ids],
     );
@@ -267,7 +274,8 @@ export class LinkageRepository {
   async setPersons(m: EntityManager, assignments: ReadonlyMap<string, string | null>): Promise<void> {
     if (assignments.size === 0) return;
     const persons = [...new Set([...assignments.values()].filter((p): p is string => p !== null))];
-    await m.query(
+    await preparedRows(
+      m,
       `WITH persons AS (
          INSERT INTO linked_person (id) SELECT unnest($1::uuid[])
          ON CONFLICT (id) DO UPDATE SET status = 'active', merged_into = NULL
@@ -281,7 +289,8 @@ export class LinkageRepository {
   /** Persons with no records left: merged into another, or emptied by withdrawals. */
   async retirePersons(m: EntityManager, ids: readonly string[], mergedInto: string | null): Promise<void> {
     if (ids.length === 0) return;
-    await m.query(
+    await preparedRows(
+      m,
       `UPDATE linked_person p SET status = $2, merged_into = $3, family_id = NULL
        WHERE id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM linkage_record r WHERE r.person_id = p.id)`,
       [ids, mergedInto ? 'merged' : 'empty', mergedInto],
@@ -303,7 +312,13 @@ export class LinkageRepository {
     const seenKeys = new Set<string>();
     // One statement per step outward: the frontier's keys and families, and who else holds any key not walked yet.
     while (frontier.length > 0 && found.size < cap) {
-      const rows = await m.query<{ person: string; keys: string[] | null; family: string | null; holder: boolean }[]>(
+      const rows = await preparedRows<{
+        person: string;
+        keys: string[] | null;
+        family: string | null;
+        holder: boolean;
+      }>(
+        m,
         `WITH frontier AS MATERIALIZED (
            SELECT person_id AS person, k FROM linkage_record LEFT JOIN LATERAL unnest(family_keys) k ON true
            WHERE person_id = ANY($1::uuid[])),
@@ -330,7 +345,8 @@ export class LinkageRepository {
     for (let start = 0; start < families.length; start += 5000) {
       const chunk = families.slice(start, start + 5000);
       // One statement; rows that would not change are not rewritten.
-      await m.query(
+      await preparedRows(
+        m,
         `WITH families AS (
            INSERT INTO family (id, reasons)
            SELECT r.id, ARRAY(SELECT jsonb_array_elements_text(r.reasons))
@@ -351,7 +367,8 @@ export class LinkageRepository {
 
   async retireFamilies(m: EntityManager, ids: readonly string[], mergedInto: string | null): Promise<void> {
     if (ids.length === 0) return;
-    await m.query(
+    await preparedRows(
+      m,
       `UPDATE family f SET status = $2, merged_into = $3
        WHERE id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM linked_person p WHERE p.family_id = f.id)`,
       [ids, mergedInto ? 'merged' : 'empty', mergedInto],
@@ -361,7 +378,8 @@ export class LinkageRepository {
   /** Persons' and families' merges, splits and creations, a thousand to a statement. */
   async logChanges(m: EntityManager, changes: readonly LinkageChangeRow[]): Promise<void> {
     for (let start = 0; start < changes.length; start += 1000) {
-      await m.query(
+      await preparedRows(
+        m,
         `INSERT INTO linkage_change (kind, ids, details)
          SELECT r.kind, ARRAY(SELECT jsonb_array_elements_text(r.ids))::uuid[], r.details
          FROM jsonb_to_recordset($1::jsonb) AS r(kind text, ids jsonb, details jsonb)`,
@@ -399,7 +417,8 @@ export class LinkageRepository {
    * that person's records, and the published model version.
    */
   async changedRecords(m: EntityManager, ids: readonly string[]): Promise<RecordToLink[]> {
-    return m.query(
+    return preparedRows(
+      m,
       `SELECT x.id, s.agency_id, s.record, s.status, s.invalid_fields,
               r.source_record_id IS NOT NULL AS indexed, r.person_id AS "personId",
               CASE WHEN r.person_id IS NULL THEN '{}'::uuid[]

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { preparedRows } from '../scope.js';
 
 /** Items named by one outbox row, so one job for the next stage, at most. */
 export const OUTBOX_BATCH = 100;
@@ -18,7 +19,8 @@ export async function announceInBatches(
   fields: Record<string, string> = {},
 ): Promise<void> {
   if (items.length === 0) return;
-  await m.query(
+  await preparedRows(
+    m,
     `INSERT INTO outbox_event (topic, agency_id, payload)
      SELECT $1, $2, $3::jsonb || jsonb_build_object('correlationId', (array_agg(x.c ORDER BY x.n))[1],
               $4::text, jsonb_agg(jsonb_build_object($5::text, x.id, 'correlationId', x.c) ORDER BY x.n))

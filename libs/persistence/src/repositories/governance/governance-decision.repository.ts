@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Decision, DecisionRequest } from '@joinedup/governance';
-import { queryRows, withAgencyScope } from '../../scope.js';
+import { preparedRows, queryRows, withAgencyScope } from '../../scope.js';
 
 export interface StoredDecision {
   id: string;
@@ -84,7 +84,8 @@ export class GovernanceDecisionRepository {
   ): Promise<string[]> {
     if (entries.length === 0) return [];
     const ids = entries.map(() => randomUUID());
-    await manager.query(
+    await preparedRows(
+      manager,
       `INSERT INTO governance_decision (id, at, purpose, from_agency, to_agency, subjects, requested, permitted, fields,
          decision, agreement_id, agreement_version, consent_ref, reasons, context)
        SELECT r.id, $1, r.purpose, r.from_agency, r.to_agency, ARRAY(SELECT jsonb_array_elements_text(r.subjects)),
