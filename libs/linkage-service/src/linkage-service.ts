@@ -57,18 +57,18 @@ interface SourceRow {
 }
 
 /** What a relink changed, ids only (for logs, tests and the admin API). */
-/** A re-clustering's outcome, with each record's person and each person's family after it. */
-interface Reclustered {
-  outcome: RelinkOutcome;
-  personOf: ReadonlyMap<string, string>;
-  familyOf: ReadonlyMap<string, string>;
-}
-
 export interface RelinkOutcome {
   persons: string[];
   families: string[];
   merged: number;
   split: number;
+}
+
+/** A re-clustering's outcome, with each record's person and each person's family after it. */
+interface Reclustered {
+  outcome: RelinkOutcome;
+  personOf: ReadonlyMap<string, string>;
+  familyOf: ReadonlyMap<string, string>;
 }
 
 const SYSTEM_ACTOR = { kind: 'system' as const, id: 'linkage' };
