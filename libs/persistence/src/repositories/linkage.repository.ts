@@ -110,17 +110,6 @@ export class LinkageRepository {
     );
   }
 
-  /** Places of indexed records: what clustering needs, without reading every record's features. */
-  async placesOf(m: EntityManager, ids: readonly string[]): Promise<RecordPlace[]> {
-    if (ids.length === 0) return [];
-    return m.query(
-      `SELECT source_record_id AS "sourceRecordId", agency_id AS "agencyId", person_id AS "personId",
-              features->>0 AS ref
-       FROM linkage_record WHERE source_record_id = ANY($1::uuid[])`,
-      [ids],
-    );
-  }
-
   /**
    * Index rows of a group of changed records in one statement, block sizes kept in step: each key counts
    * its records, so a record's old keys count one less and its new keys one more (netted per key).
