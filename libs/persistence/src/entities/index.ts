@@ -22,6 +22,7 @@ import { LinkageRunPairEntity } from './linkage-run-pair.entity.js';
 import { LinkageRunPartitionEntity } from './linkage-run-partition.entity.js';
 import { LinkedPersonEntity } from './linked-person.entity.js';
 import { LinkageBlockEntity } from './linkage-block.entity.js';
+import { LinkageBlockMemberEntity } from './linkage-block-member.entity.js';
 import { IntakeRequestEntity } from './intake-request.entity.js';
 import { NotificationEntity } from './notification.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
@@ -47,6 +48,7 @@ export {
   LeadOfferEntity,
   LeadPolicyVersionEntity,
   LinkageBlockEntity,
+  LinkageBlockMemberEntity,
   LinkedPersonEntity,
   LinkageRecordEntity,
   LinkageLinkEntity,
@@ -90,6 +92,7 @@ export const ENTITIES = [
   LinkageDecisionEntity,
   LinkageChangeEntity,
   LinkageBlockEntity,
+  LinkageBlockMemberEntity,
   CoordinatedCaseEntity,
   CaseEventEntity,
   LeadOfferEntity,
