@@ -82,7 +82,6 @@ export const OWNER_FUNCTIONS: readonly string[] = [
   'linkage_indexes_drop',
   'linkage_indexes_build',
   'linkage_blocks_recount',
-  'linkage_block_members_rebuild',
 ];
 
 async function grantAppRole(query: (sql: string) => Promise<unknown>, database: string, role: string): Promise<void> {

@@ -22,7 +22,6 @@ import { LinkageRunPairEntity } from './linkage-run-pair.entity.js';
 import { LinkageRunPartitionEntity } from './linkage-run-partition.entity.js';
 import { LinkedPersonEntity } from './linked-person.entity.js';
 import { LinkageBlockEntity } from './linkage-block.entity.js';
-import { LinkageBlockMemberEntity } from './linkage-block-member.entity.js';
 import { IntakeRequestEntity } from './intake-request.entity.js';
 import { NotificationEntity } from './notification.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
@@ -48,7 +47,6 @@ export {
   LeadOfferEntity,
   LeadPolicyVersionEntity,
   LinkageBlockEntity,
-  LinkageBlockMemberEntity,
   LinkedPersonEntity,
   LinkageRecordEntity,
   LinkageLinkEntity,
@@ -92,7 +90,6 @@ export const ENTITIES = [
   LinkageDecisionEntity,
   LinkageChangeEntity,
   LinkageBlockEntity,
-  LinkageBlockMemberEntity,
   CoordinatedCaseEntity,
   CaseEventEntity,
   LeadOfferEntity,

@@ -92,8 +92,7 @@ export class LinkageBatchRepository {
   /**
    * Index rows (`indexTextOfJson`) with their person, written only where something differs from what is stored.
    * The rows stream into a temporary table by COPY, then one statement upserts them in the order given
-   * (the batch gives them by id, so the primary key fills in order). The blocks' members are then
-   * rebuilt from every stored row (cheaper than telling which keys changed, at 10 s a million records).
+   * (the batch gives them by id, so the primary key fills in order).
    */
   async writeIndex(
     m: EntityManager,
@@ -124,8 +123,6 @@ export class LinkageBatchRepository {
     );
     await m.query(`DROP TABLE linkage_batch_index`);
     if (rebuild) await m.query(`SELECT linkage_indexes_build()`);
-    // Every key's members again from the rows now stored (emptied, filled, then its primary key built).
-    await m.query(`SELECT linkage_block_members_rebuild()`);
   }
 
   /** Families in use, with their reasons; created, revived or updated only where they differ. */

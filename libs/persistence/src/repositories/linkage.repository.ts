@@ -111,28 +111,22 @@ export class LinkageRepository {
   }
 
   /**
-   * Index rows of a group of changed records in one statement, block members and sizes kept in step: a
-   * key a record no longer has loses it as a member and counts one less, a key it gains the opposite
-   * (only the keys that changed are touched, so the primary key of the members never sees one twice).
+   * Index rows of a group of changed records in one statement, block sizes kept in step: each key counts
+   * its records, so a record's old keys count one less and its new keys one more (netted per key).
    */
   async upsertGroup(m: EntityManager, rows: readonly IndexRow[]): Promise<void> {
     if (rows.length === 0) return;
     await preparedRows(
       m,
       `WITH input AS (${INDEX_INPUT}),
-       old AS (SELECT i.id, unnest(lr.blocking_keys) AS k FROM linkage_record lr JOIN input i ON i.id = lr.source_record_id),
-       new AS (SELECT DISTINCT i.id, hashtextextended(k, 0) AS k FROM input i, json_array_elements_text(i.keys) k),
-       dropped AS MATERIALIZED (SELECT id, k FROM old EXCEPT SELECT id, k FROM new),
-       added AS MATERIALIZED (SELECT id, k FROM new EXCEPT SELECT id, k FROM old),
        delta AS (
-         SELECT k, sum(d)::int AS d FROM (SELECT k, -1 AS d FROM dropped UNION ALL SELECT k, 1 FROM added) x
+         SELECT k, sum(d)::int AS d FROM (
+           SELECT unnest(lr.blocking_keys) AS k, -1 AS d FROM linkage_record lr JOIN input i ON i.id = lr.source_record_id
+           UNION ALL SELECT hashtextextended(k, 0), 1 FROM input i, json_array_elements_text(i.keys) k) x
          GROUP BY k HAVING sum(d) <> 0),
        counted AS (
          INSERT INTO linkage_block (key, size) SELECT k, d FROM delta
-         ON CONFLICT (key) DO UPDATE SET size = linkage_block.size + EXCLUDED.size),
-       unlisted AS (
-         DELETE FROM linkage_block_member m USING dropped x WHERE m.key = x.k AND m.source_record_id = x.id),
-       listed AS (INSERT INTO linkage_block_member (key, source_record_id) SELECT k, id FROM added)
+         ON CONFLICT (key) DO UPDATE SET size = linkage_block.size + EXCLUDED.size)
        ${UPSERT_INDEX_FROM_INPUT}`,
       [indexRowsJson(rows)],
     );
@@ -140,12 +134,6 @@ export class LinkageRepository {
 
   async remove(m: EntityManager, id: string): Promise<void> {
     await this.uncountBlocks(m, id);
-    await preparedRows(
-      m,
-      `DELETE FROM linkage_block_member WHERE source_record_id = $1
-         AND key = ANY(ARRAY(SELECT unnest(blocking_keys) FROM linkage_record WHERE source_record_id = $1))`,
-      [id],
-    );
     await preparedRows(m, `DELETE FROM linkage_link WHERE a = $1 OR b = $1`, [id]);
     await preparedRows(m, `DELETE FROM linkage_record WHERE source_record_id = $1`, [id]);
   }
@@ -525,19 +513,17 @@ export interface IndexRow {
  * wants key `$2` unless its block is bigger than cap `$3` (as batch skips it); `$4` are the records' own
  * ids. The keys are hashed first (MATERIALIZED): linkage_block has row-level security, under which a
  * join on a non-leakproof function (the hash) cannot use the primary key and scans every block. Then
- * each record's usable keys find their members by the members' primary key, each other record once.
- * Exported for the test of its plan.
+ * each record's usable keys go against the GIN index. Exported for the test of its plan.
  */
 export const GROUP_CANDIDATES_SQL = `WITH q AS MATERIALIZED (
          SELECT v.i, hashtextextended(v.k, 0) AS h, v.cap FROM unnest($1::int[], $2::text[], $3::int[]) AS v(i, k, cap)),
        wanted AS MATERIALIZED (
-         SELECT q.i, q.h FROM q LEFT JOIN linkage_block b ON b.key = q.h WHERE coalesce(b.size, 0) <= q.cap),
-       found AS MATERIALIZED (
-         SELECT DISTINCT w.i, m.source_record_id FROM wanted w JOIN linkage_block_member m ON m.key = w.h
-         WHERE m.source_record_id <> ($4::uuid[])[w.i])
-       SELECT f.i AS "for", lr.source_record_id AS "sourceRecordId", lr.agency_id AS "agencyId",
+         SELECT q.i, array_agg(q.h) AS hs FROM q LEFT JOIN linkage_block b ON b.key = q.h
+         WHERE coalesce(b.size, 0) <= q.cap GROUP BY q.i)
+       SELECT w.i AS "for", lr.source_record_id AS "sourceRecordId", lr.agency_id AS "agencyId",
               lr.person_id AS "personId", lr.features, lr.family_keys AS "familyKeys"
-       FROM found f JOIN linkage_record lr ON lr.source_record_id = f.source_record_id`;
+       FROM wanted w CROSS JOIN LATERAL (
+         SELECT * FROM linkage_record WHERE blocking_keys && w.hs AND source_record_id <> ($4::uuid[])[w.i]) lr`;
 
 /** Blocking keys are stored hashed (see LinkageRecordEntity.blockingKeys). */
 export const BLOCK_HASHES = `ARRAY(SELECT hashtextextended(k, 0) FROM json_array_elements_text(i.keys) k)`;

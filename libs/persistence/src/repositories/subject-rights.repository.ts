@@ -238,12 +238,6 @@ export class SubjectRightsRepository {
     if (removed.length > 0 && (await this.hasLinkage(m))) {
       const ids = removed.map((r) => r.id);
       await m.query(`DELETE FROM linkage_link WHERE a = ANY($1::uuid[]) OR b = ANY($1::uuid[])`, [ids]);
-      await m.query(
-        `DELETE FROM linkage_block_member m USING linkage_record r
-         WHERE r.source_record_id = ANY($1::uuid[]) AND m.source_record_id = r.source_record_id
-           AND m.key = ANY(r.blocking_keys)`,
-        [ids],
-      );
       await m.query(`DELETE FROM linkage_record WHERE source_record_id = ANY($1::uuid[])`, [ids]);
     }
     const counts: Record<string, number> = {};
