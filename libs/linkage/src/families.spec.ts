@@ -24,6 +24,24 @@ describe('familiesByKeys', () => {
     ]);
   });
 
+  it('gives families in the order of their first person, persons in the order given, one reason per agency', () => {
+    const families = familiesByKeys(
+      new Map([
+        ['q9', ['uprn:7']],
+        ['q1', ['household:csc/a']],
+        ['q5', ['uprn:7', 'household:csc/b']],
+        ['q2', ['household:csc/a', 'household:csc/c']],
+      ]),
+    );
+    expect(families).toEqual([
+      {
+        persons: ['q9', 'q5'],
+        reasons: ['living at the same property (UPRN)', 'recorded in one household by csc'],
+      },
+      { persons: ['q1', 'q2'], reasons: ['recorded in one household by csc'] },
+    ]);
+  });
+
   it('handles long chains without deep recursion', () => {
     const keysOf = new Map<string, string[]>();
     for (let i = 0; i < 200_000; i += 1) keysOf.set(`p${i}`, [`uprn:${i}`, `uprn:${i + 1}`]);

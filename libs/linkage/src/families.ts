@@ -71,38 +71,53 @@ export function familyReason(key: string): string {
 /**
  * Persons -> families by shared family keys (the service's form of `groupFamilies`: persons are ids and
  * already carry their records' keys). Every person is in exactly one family, alone if it shares no key;
- * a family's reasons are the keys its persons share, in plain words, sorted.
+ * families come in the order of their first person, persons in the order given, and a family's reasons
+ * are the keys its persons share, in plain words, sorted. Typed arrays and one reason string per agency,
+ * not a Map or Set per family: a batch calls it with every person of the place.
  */
 export function familiesByKeys(keysOf: ReadonlyMap<string, readonly string[]>): KeyedFamily[] {
   const people = [...keysOf.keys()];
-  const index = new Map(people.map((p, i) => [p, i]));
   const parent = Int32Array.from(people, (_, i) => i);
   const find = (x: number): number => {
     let root = x;
     while (parent[root] !== root) root = parent[root]!;
-    while (parent[x] !== root) [x, parent[x]] = [parent[x]!, root];
+    while (parent[x] !== root) {
+      const up = parent[x]!;
+      parent[x] = root;
+      x = up;
+    }
     return root;
   };
   const firstWithKey = new Map<string, number>();
-  for (const [person, keys] of keysOf) {
-    const p = index.get(person)!;
+  let p = 0;
+  for (const keys of keysOf.values()) {
     for (const key of keys) {
       const first = firstWithKey.get(key);
       if (first === undefined) firstWithKey.set(key, p);
       else parent[find(p)] = find(first);
     }
+    p += 1;
   }
-  const byRoot = new Map<number, KeyedFamily>();
+  const familyOfRoot = new Int32Array(people.length).fill(-1);
+  const families: KeyedFamily[] = [];
   people.forEach((person, i) => {
     const root = find(i);
-    const family = byRoot.get(root) ?? byRoot.set(root, { persons: [], reasons: [] }).get(root)!;
-    family.persons.push(person);
+    if (familyOfRoot[root] === -1) {
+      familyOfRoot[root] = families.length;
+      families.push({ persons: [], reasons: [] });
+    }
+    families[familyOfRoot[root]!]!.persons.push(person);
   });
-  const reasons = new Map<number, Set<string>>();
+  const reasonOf = new Map<string, string>();
   for (const [key, first] of firstWithKey) {
-    const root = find(first);
-    (reasons.get(root) ?? reasons.set(root, new Set()).get(root)!).add(familyReason(key));
+    // The reason depends only on the key's kind and agency: one string each, not one per key.
+    const slash = key.indexOf('/');
+    const source = key.startsWith('uprn:') ? 'uprn:' : slash < 0 ? key : key.slice(0, slash);
+    let reason = reasonOf.get(source);
+    if (reason === undefined) reasonOf.set(source, (reason = familyReason(key)));
+    const { reasons } = families[familyOfRoot[find(first)]!]!;
+    if (!reasons.includes(reason)) reasons.push(reason);
   }
-  for (const [root, family] of byRoot) family.reasons = [...(reasons.get(root) ?? [])].sort();
-  return [...byRoot.values()];
+  for (const family of families) if (family.reasons.length > 1) family.reasons.sort();
+  return families;
 }
