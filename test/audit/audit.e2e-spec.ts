@@ -161,6 +161,23 @@ describe('audit trail over HTTP', () => {
     expect(reads.events.some((e) => e.actor.id === igPersonId && e.details.operation === 'search')).toBe(true);
   });
 
+  it('a search sees an event committed but not yet chained (as linkage leaves them)', async () => {
+    const owner = new pg.Client({ connectionString: db.ownerUrl });
+    await owner.connect();
+    try {
+      await owner.query(
+        `INSERT INTO audit_pending (event_id, at, type, actor, agency_id, subjects, details)
+         VALUES ('3f1d9a52-6c0e-4b7a-9e21-8d4c2b6a1f07', now(), 'governance.decision',
+                 '{"kind":"system","id":"linkage"}', $1, '{}', '{"context":"identity-matching link"}')`,
+        [A],
+      );
+    } finally {
+      await owner.end();
+    }
+    const page = await search({ type: 'governance.decision', agency: A });
+    expect(page.events.map((e) => e.id)).toContain('3f1d9a52-6c0e-4b7a-9e21-8d4c2b6a1f07');
+  });
+
   it('refuses a caseworker and an agency system (403)', async () => {
     expect((await call('/v1/audit/events', caseworkerToken)).status).toBe(403);
     expect((await call('/v1/audit/verify', caseworkerToken)).status).toBe(403);

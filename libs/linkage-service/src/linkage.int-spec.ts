@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { AuditSequencer } from '@joinedup/audit';
 import { DataSource } from 'typeorm';
 import { GovernanceEngine } from '@joinedup/governance';
 import { pairwiseMetrics } from '@joinedup/linkage';
@@ -101,8 +102,11 @@ describe('linkage in the service', () => {
       expect(inGroups.persons.length).toBeGreaterThan(500);
       expect(inGroups).toEqual(oneByOne);
       // Every cross-agency link asked the gate and recorded its answer, as one at a time does.
-      const asked = async (ds: DataSource) =>
-        (await ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE type = 'governance.decision'`))[0].n;
+      // Linking does not wait for its events to be chained (they wait in audit_pending): chain them first.
+      const asked = async (ds: DataSource) => {
+        await AuditSequencer.of(ds).flush();
+        return (await ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE type = 'governance.decision'`))[0].n;
+      };
       expect(await asked(other)).toBe(await asked(dataSource));
       // Every family heard of its change, each announcement with the correlation id of a record of its group.
       const announced = await other.query<{ family: string; correlation: string; tx: string }[]>(

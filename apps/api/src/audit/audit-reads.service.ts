@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  AuditSequencer,
   AuditVerifier,
   exportAuditLines,
   readCheckpoints,
@@ -36,6 +37,9 @@ export class AuditReads {
     if (scope !== null && query.agency !== undefined && query.agency !== scope)
       throw new BrokerError('FORBIDDEN', "only the platform admin reads other agencies' audit events");
     const agencyId = scope ?? query.agency;
+    // Events committed by writers that do not wait for the chain (linkage) are chained first, so a search
+    // sees everything committed before it.
+    await AuditSequencer.of(this.dataSource).flush();
     // The read and the record of it commit together.
     return this.dataSource.transaction(async (manager) => {
       const page = await searchEvents(manager, {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BrokerError, type CanonicalRecord, type DataCategory } from '@joinedup/core';
+import { AuditSequencer } from '@joinedup/audit';
 import {
   exemptCategoriesOf,
   exemptionOfDisclosure,
@@ -72,6 +73,9 @@ export class ExportSubjectAccess {
   }
 
   async execute(principal: Principal, ref: SubjectRef) {
+    // Audit events still waiting to be chained (linkage does not wait) are chained first: the export lists
+    // every event committed before it.
+    await AuditSequencer.of(this.dataSource).flush();
     return withSystemScope(this.dataSource, async (m) => {
       const subject = await resolveForCaller(m, this.repo, principal, ref);
       const exemptions = subjectAccessExemptions(await this.agreements.latestAllIn(m));
