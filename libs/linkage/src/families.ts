@@ -1,5 +1,7 @@
 import type { Prepared } from './features.js';
 
+const UPRN_REASON = 'living at the same property (UPRN)';
+
 export interface Family {
   /** Person (cluster) indices in this family. */
   persons: number[];
@@ -39,7 +41,7 @@ export function groupFamilies(records: readonly Prepared[], personOf: Int32Array
   };
   records.forEach((r, i) => {
     if (r.householdRef) join(`household:${r.householdRef}`, personOf[i]!, `recorded in one household by ${r.source}`);
-    if (r.uprn) join(`uprn:${r.uprn}`, personOf[i]!, 'living at the same property (UPRN)');
+    if (r.uprn) join(`uprn:${r.uprn}`, personOf[i]!, UPRN_REASON);
   });
   const families = new Map<number, Family>();
   for (let p = 0; p < persons; p += 1) {
@@ -61,11 +63,17 @@ export interface KeyedFamily {
   reasons: string[];
 }
 
+/** Household reasons by agency, each made once: a batch asks for one per family key of the place. */
+const householdReasons = new Map<string, string>();
+
 /** Plain words for a family key: `household:<agency>/<ref>` or `uprn:<uprn>`. */
 export function familyReason(key: string): string {
-  return key.startsWith('uprn:')
-    ? 'living at the same property (UPRN)'
-    : `recorded in one household by ${key.slice('household:'.length).split('/')[0]}`;
+  if (key.startsWith('uprn:')) return UPRN_REASON;
+  const slash = key.indexOf('/');
+  const agency = key.slice('household:'.length, slash < 0 ? undefined : slash);
+  let reason = householdReasons.get(agency);
+  if (reason === undefined) householdReasons.set(agency, (reason = `recorded in one household by ${agency}`));
+  return reason;
 }
 
 /**
@@ -108,13 +116,8 @@ export function familiesByKeys(keysOf: ReadonlyMap<string, readonly string[]>): 
     }
     families[familyOfRoot[root]!]!.persons.push(person);
   });
-  const reasonOf = new Map<string, string>();
   for (const [key, first] of firstWithKey) {
-    // The reason depends only on the key's kind and agency: one string each, not one per key.
-    const slash = key.indexOf('/');
-    const source = key.startsWith('uprn:') ? 'uprn:' : slash < 0 ? key : key.slice(0, slash);
-    let reason = reasonOf.get(source);
-    if (reason === undefined) reasonOf.set(source, (reason = familyReason(key)));
+    const reason = familyReason(key);
     const { reasons } = families[familyOfRoot[find(first)]!]!;
     if (!reasons.includes(reason)) reasons.push(reason);
   }
