@@ -163,7 +163,7 @@ export async function relinkAll(
       // sent the records once they are all read (while it parses them, this thread blocks; while
       // reading, PostgreSQL has the other core).
       const helping = options.dryRun && options.evidence ? undefined : new LevelsHelper(model.comparisons);
-      helper = helping;
+      helper = helping; // for the `finally`; the const keeps its narrowing inside the callbacks below
       const evidence = options.evidence ?? scoreHere(helping);
       const pages: { json: string; count: number }[] = [];
       const { rows, prepared } = await readPrepared(
