@@ -179,8 +179,8 @@ export async function relinkAll(
             })),
       );
       for (const page of pages.splice(0)) helping?.add(page.json, page.count);
-      const indexJson = options.dryRun || !helping ? Promise.resolve([]) : helping.indexJson(model.blocking);
-      indexJson.catch(() => undefined); // awaited below; a failure is reported there
+      const indexRows = options.dryRun || !helping ? undefined : helping.indexRows(model.blocking);
+      indexRows?.catch(() => undefined); // awaited below; a failure is reported there
       progress(`${rows.length} live records`);
       const position = new Map(rows.map((r, i) => [r.id, i]));
       const human = service.governedDecisions(
@@ -191,16 +191,17 @@ export async function relinkAll(
       );
       const scoredPairs = await evidence(rows, prepared, model, progress);
       const scored = scoredPairs.pairs;
-      const helperJson = await indexJson;
+      const index = await indexRows;
       await helping?.close();
       helper = undefined;
       // From here on a record is kept as its reference, family keys and index row text, and the prepared
       // features go: at a million records they are thirty million small objects for the collector to walk.
       const refs = prepared.map((p) => p.id);
       const familyKeysOf = prepared.map((p) => familyKeys(p));
-      const indexText = helperJson.map((json, i) =>
-        LinkageBatchRepository.indexTextOfJson(rows[i]!.id, rows[i]!.agency_id, json),
+      const indexText = (index?.rows ?? []).map((parts, i) =>
+        LinkageBatchRepository.indexText(rows[i]!.id, rows[i]!.agency_id, parts),
       );
+      const blockSizes = index?.blocks ?? [];
       prepared.length = 0;
 
       // Links: the scored pairs at or above review, explained, with the governance answer recorded.
@@ -308,7 +309,7 @@ export async function relinkAll(
         before.length < rows.length / 2,
       );
       progress('block sizes');
-      await service.repo.recountBlocks(m);
+      await batch.replaceBlocks(m, blockSizes);
       progress(`${placed.families.length} families`);
       await batch.writeFamilies(m, placed.families);
       progress(`${placed.personRows.length} persons`);

@@ -1,3 +1,4 @@
+export * from './block-hash.js';
 export * from './blocking.js';
 export * from './clustering.js';
 export * from './comparisons.js';

@@ -1,14 +1,16 @@
 // A worker thread that compares candidate pairs: it prepares the records once (or, for the service's
 // batch, receives them already prepared as StoredFeatures, a page at a time), then answers slices of
 // pairs with their levels (transferred back, not copied), and for the batch each record's index row
-// parts as JSON text.
+// parts as text and the blocks' sizes.
 import { parentPort, workerData } from 'node:worker_threads';
+import { blockHashInto, countBlocks } from './block-hash.js';
 import { blockingKeys } from './blocking.js';
 import { familyKeys } from './families.js';
 import { prepareRecord, type Prepared } from './features.js';
 import type { LinkageRecord } from './linkage-record.js';
 import type { BlockingRule } from './model.js';
 import { computeLevels } from './pair-levels.js';
+import type { IndexRowParts, IndexRows } from './parallel-levels.js';
 import { fromStored, type StoredFeatures, toStored } from './stored-features.js';
 
 const data = workerData as { records: LinkageRecord[]; comparisons: string[] } | { stored: true };
@@ -18,6 +20,31 @@ const answer = (pairs: Float64Array, comparisons: readonly string[]) => {
   parentPort!.postMessage(table, [table.levels.buffer as ArrayBuffer, table.swapped.buffer as ArrayBuffer]);
 };
 
+/**
+ * Every record's index row parts (features and family keys as JSON, blocking keys hashed as a
+ * PostgreSQL bigint array) and every block's size, as lines for COPY (`key TAB size`, ascending).
+ */
+function indexRows(rules: readonly BlockingRule[]): IndexRows {
+  let hashes = new Uint32Array(2 * rules.length * prepared.length);
+  let n = 0;
+  const rows = prepared.map((p): IndexRowParts => {
+    const keys = blockingKeys(p, rules);
+    if (2 * (n + keys.length) > hashes.length) {
+      const grown = new Uint32Array(2 * hashes.length + 2 * keys.length);
+      grown.set(hashes);
+      hashes = grown;
+    }
+    const from = n;
+    for (const key of keys) blockHashInto(key, hashes, 2 * n++);
+    const asBigInt = new BigInt64Array(hashes.buffer, 8 * from, keys.length);
+    return [JSON.stringify(toStored(p)), `{${asBigInt.join(',')}}`, JSON.stringify(familyKeys(p))];
+  });
+  const blocks = countBlocks(new BigInt64Array(hashes.buffer, 0, n));
+  const lines: string[] = [];
+  for (let i = 0; i < blocks.keys.length; i += 1) lines.push(`${blocks.keys[i]}\t${blocks.sizes[i]}\n`);
+  return { rows, blocks: lines };
+}
+
 type Message =
   Float64Array | { page: string } | { index: BlockingRule[] } | { pairs: Float64Array; comparisons: string[] };
 
@@ -25,14 +52,7 @@ parentPort!.on('message', (message: Message) => {
   if (message instanceof Float64Array) answer(message, (data as { comparisons: string[] }).comparisons);
   else if ('page' in message)
     for (const s of JSON.parse(message.page) as StoredFeatures[]) prepared.push(fromStored(s));
-  else if ('index' in message)
-    parentPort!.postMessage(
-      prepared.map((p) => [
-        JSON.stringify(toStored(p)),
-        JSON.stringify(blockingKeys(p, message.index)),
-        JSON.stringify(familyKeys(p)),
-      ]),
-    );
+  else if ('index' in message) parentPort!.postMessage(indexRows(message.index));
   else answer(message.pairs, message.comparisons);
 });
 // In the records' mode the first message says they are prepared (see parallelLevels).

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
+  blockHash,
   blockingKeys,
   candidatePairs,
   computeLevels,
@@ -64,19 +65,25 @@ describe('the batch helper thread', () => {
     try {
       helper.add(page(0, 400), 400);
       helper.add(page(400, prepared.length), prepared.length - 400);
-      const index = helper.indexJson(model.blocking);
+      const index = helper.indexRows(model.blocking);
       const { pairs } = candidatePairs(prepared, model.blocking, model.maxBlockSize);
       const spread = await helper.levels(prepared, pairs);
       const single = computeLevels(prepared, pairs, model.comparisons);
       expect(Buffer.from(spread.levels.buffer).equals(Buffer.from(single.levels.buffer))).toBe(true);
       expect(Buffer.from(spread.swapped.buffer).equals(Buffer.from(single.swapped.buffer))).toBe(true);
-      const parts = await index;
-      expect(parts).toHaveLength(prepared.length);
-      parts.forEach(([features, keys, family], i) => {
+      const { rows, blocks } = await index;
+      expect(rows).toHaveLength(prepared.length);
+      const sizes = new Map<string, number>();
+      rows.forEach(([features, keys, family], i) => {
         expect(JSON.parse(features)).toEqual(toStored(prepared[i]!));
-        expect(JSON.parse(keys)).toEqual(blockingKeys(prepared[i]!, model.blocking));
+        const hashed = blockingKeys(prepared[i]!, model.blocking).map((k) => String(blockHash(k)));
+        expect(keys).toBe(`{${hashed.join(',')}}`);
+        for (const h of hashed) sizes.set(h, (sizes.get(h) ?? 0) + 1);
         expect(JSON.parse(family)).toEqual(familyKeys(prepared[i]!));
       });
+      // Every block once, ascending, with as many records as hold its key.
+      const expected = [...sizes].sort(([x], [y]) => (BigInt(x) < BigInt(y) ? -1 : 1));
+      expect(blocks).toEqual(expected.map(([key, size]) => `${key}\t${size}\n`));
     } finally {
       await helper.close();
     }
@@ -87,6 +94,6 @@ describe('the batch helper thread', () => {
     helper.add(page(0, 10), 10);
     await expect(helper.levels(prepared, new Float64Array([1]))).rejects.toThrow(/holds 10 of/);
     await helper.close();
-    await expect(helper.indexJson(model.blocking)).rejects.toThrow(/exited/);
+    await expect(helper.indexRows(model.blocking)).rejects.toThrow(/exited/);
   });
 });

@@ -52,14 +52,23 @@ export function parallelLevels(
   return { levels, close: async () => void (await Promise.all(workers.map((w) => w.terminate()))) };
 }
 
-/** A record's index row parts as JSON text: StoredFeatures, blocking keys, family keys. */
-export type IndexJson = [features: string, keys: string, family: string];
+/**
+ * A record's index row parts as text: its StoredFeatures as JSON, its blocking keys hashed (see
+ * blockHash) as a PostgreSQL bigint array, its family keys as JSON.
+ */
+export type IndexRowParts = [features: string, hashedKeys: string, family: string];
+
+/** Every record's index row parts, in order, and its blocks' sizes as COPY lines (`key TAB size`, ascending). */
+export interface IndexRows {
+  rows: IndexRowParts[];
+  blocks: string[];
+}
 
 /**
  * A helper thread for the service's batch, which prepares records as it reads them from the database:
  * each page's features go to the thread as StoredFeatures JSON (one string, copied, not a million
  * objects cloned). While this thread blocks, the helper works out every record's index row parts
- * (`indexJson`); then `levels` compares half of the pairs there and half here.
+ * (`indexRows`); then `levels` compares half of the pairs there and half here.
  */
 export class LevelsHelper {
   private readonly worker = new Worker(entry, { workerData: { stored: true } });
@@ -94,8 +103,8 @@ export class LevelsHelper {
     this.sent += count;
   }
 
-  /** Every record's index row parts, in order (asked early: the helper works on them meanwhile). */
-  indexJson(rules: readonly BlockingRule[]): Promise<IndexJson[]> {
+  /** Every record's index row parts and the blocks' sizes (asked early: the helper works on them meanwhile). */
+  indexRows(rules: readonly BlockingRule[]): Promise<IndexRows> {
     return this.ask({ index: rules });
   }
 

@@ -81,7 +81,7 @@ export const APPEND_ONLY_TABLES: readonly string[] = [
 export const OWNER_FUNCTIONS: readonly string[] = [
   'linkage_indexes_drop',
   'linkage_indexes_build',
-  'linkage_blocks_recount',
+  'linkage_blocks_clear',
 ];
 
 async function grantAppRole(query: (sql: string) => Promise<unknown>, database: string, role: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
-import { BLOCK_HASHES, type StoredLink } from './linkage.repository.js';
+import type { StoredLink } from './linkage.repository.js';
 
 /** A live record's place before a batch re-link: its person and that person's family. */
 export interface IndexedPlace {
@@ -82,15 +82,15 @@ export class LinkageBatchRepository {
 
   /**
    * A record's index row as the text `writeIndex` streams, without its person (known later), from its
-   * features, blocking keys and family keys as JSON text: a batch keeps this one string per record instead
-   * of the record's prepared features, a few dozen objects each.
+   * features as JSON, blocking keys hashed as a bigint array and family keys as JSON: a batch keeps this
+   * one string per record instead of the record's prepared features, a few dozen objects each.
    */
-  static indexTextOfJson(id: string, agency: string, json: readonly [string, string, string]): string {
-    return `${id}\t${copyText(agency)}\t${copyText(json[0])}\t${copyText(json[1])}\t${copyText(json[2])}`;
+  static indexText(id: string, agency: string, parts: readonly [string, string, string]): string {
+    return `${id}\t${copyText(agency)}\t${copyText(parts[0])}\t${parts[1]}\t${copyText(parts[2])}`;
   }
 
   /**
-   * Index rows (`indexTextOfJson`) with their person, written only where something differs from what is stored.
+   * Index rows (`indexText`) with their person, written only where something differs from what is stored.
    * The rows stream into a temporary table by COPY, then one statement upserts them in the order given
    * (the batch gives them by id, so the primary key fills in order).
    */
@@ -101,7 +101,7 @@ export class LinkageBatchRepository {
     rebuild: boolean,
   ): Promise<void> {
     await m.query(
-      `CREATE TEMPORARY TABLE linkage_batch_index (id uuid, agency text, features json, keys json, family json,
+      `CREATE TEMPORARY TABLE linkage_batch_index (id uuid, agency text, features json, keys bigint[], family json,
          person uuid) ON COMMIT DROP`,
     );
     await copyInto(
@@ -114,7 +114,7 @@ export class LinkageBatchRepository {
     if (rebuild) await m.query(`SELECT linkage_indexes_drop()`);
     await m.query(
       `INSERT INTO linkage_record (source_record_id, agency_id, person_id, features, blocking_keys, family_keys)
-       SELECT i.id, i.agency, i.person, i.features, ${BLOCK_HASHES}, ARRAY(SELECT json_array_elements_text(i.family))
+       SELECT i.id, i.agency, i.person, i.features, i.keys, ARRAY(SELECT json_array_elements_text(i.family))
        FROM linkage_batch_index i
        ON CONFLICT (source_record_id) DO UPDATE SET person_id = EXCLUDED.person_id, features = EXCLUDED.features,
          blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()
@@ -123,6 +123,19 @@ export class LinkageBatchRepository {
     );
     await m.query(`DROP TABLE linkage_batch_index`);
     if (rebuild) await m.query(`SELECT linkage_indexes_build()`);
+  }
+
+  /**
+   * Every block's size replaced by the batch's own count (COPY lines `key TAB size`, ascending, keys
+   * hashed as the index stores them): the owner empties the table, the rows stream in through a
+   * temporary table (COPY cannot write a table with row-level security) and go in in key order.
+   */
+  async replaceBlocks(m: EntityManager, lines: Iterable<string>): Promise<void> {
+    await m.query(`SELECT linkage_blocks_clear()`);
+    await m.query(`CREATE TEMPORARY TABLE linkage_batch_block (key bigint, size int) ON COMMIT DROP`);
+    await copyInto(m, `COPY linkage_batch_block FROM STDIN`, lines);
+    await m.query(`INSERT INTO linkage_block (key, size) SELECT key, size FROM linkage_batch_block`);
+    await m.query(`DROP TABLE linkage_batch_block`);
   }
 
   /** Families in use, with their reasons; created, revived or updated only where they differ. */

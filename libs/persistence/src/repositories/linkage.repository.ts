@@ -149,11 +149,6 @@ export class LinkageRepository {
     );
   }
 
-  /** Rebuilt from the index after a batch re-link (emptied and filled in key order: see its migration). */
-  async recountBlocks(m: EntityManager): Promise<void> {
-    await m.query(`SELECT linkage_blocks_recount()`);
-  }
-
   /**
    * A group's candidate pairs in one statement: for each record, in order, the records sharing any of its
    * keys, skipping keys whose block is bigger than its rule's cap (as batch does).

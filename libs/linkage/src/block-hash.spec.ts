@@ -1,0 +1,27 @@
+import { blockHash, blockHashInto, countBlocks } from '@joinedup/linkage';
+
+describe('block hashes', () => {
+  it('answers one bigint per key, the same every time, different for different keys', () => {
+    const keys = ['', 'a', 'dob:1990|3|4', 'family-exact:okafor', 'family-exact:okafor ', 'given-exact:zoë'];
+    const hashes = keys.map(blockHash);
+    expect(new Set(hashes).size).toBe(keys.length);
+    expect(keys.map(blockHash)).toEqual(hashes);
+    for (const h of hashes) expect(h >= -(2n ** 63n) && h < 2n ** 63n).toBe(true);
+  });
+
+  it('writes the same hash into a shared array as one at a time (low word first)', () => {
+    const out = new Uint32Array(6);
+    ['postcode:LS1 4AP', 'given-exact:Łukasz', 'x'.repeat(40)].forEach((k, i) => blockHashInto(k, out, 2 * i));
+    const viewed = new BigInt64Array(out.buffer);
+    expect([...viewed]).toEqual(['postcode:LS1 4AP', 'given-exact:Łukasz', 'x'.repeat(40)].map(blockHash));
+  });
+
+  it('counts each distinct hash once, ascending as signed bigints, with its number of records', () => {
+    const hashes = BigInt64Array.from([5n, -3n, 5n, 2n ** 62n, -3n, 5n, -(2n ** 63n), 0n]);
+    const { keys, sizes } = countBlocks(hashes);
+    expect([...keys]).toEqual([-(2n ** 63n), -3n, 0n, 5n, 2n ** 62n]);
+    expect([...sizes]).toEqual([1, 2, 1, 3, 1]);
+    expect([...hashes]).toEqual([5n, -3n, 5n, 2n ** 62n, -3n, 5n, -(2n ** 63n), 0n]); // not sorted in place
+    expect(countBlocks(new BigInt64Array(0)).keys.length).toBe(0);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * A blocking key's 64-bit hash, bit for bit what PostgreSQL's `hashtextextended(key, 0)` answers: Bob
+ * Jenkins' lookup3 over the key's UTF-8 bytes, read little-endian, with no seed, the result being
+ * `(b << 32) | c`. The service stores keys hashed (the blocking index holds bigints); a batch that hashes
+ * them itself can count blocks and write index rows without PostgreSQL hashing twelve million keys again.
+ */
+const encoder = new TextEncoder();
+let bytes = new Uint8Array(256);
+
+const rot = (x: number, k: number) => (x << k) | (x >>> (32 - k));
+
+/** Writes the hash of `key` as two 32-bit words, low then high, at `out[at]` and `out[at + 1]`. */
+export function blockHashInto(key: string, out: Uint32Array | Int32Array, at: number): void {
+  let length = key.length;
+  let ascii = true;
+  for (let i = 0; i < length; i += 1) if (key.charCodeAt(i) > 127) ascii = false;
+  if (ascii) {
+    if (bytes.length < length) bytes = new Uint8Array(length * 2);
+    for (let i = 0; i < length; i += 1) bytes[i] = key.charCodeAt(i);
+  } else {
+    if (bytes.length < length * 3) bytes = new Uint8Array(length * 3);
+    length = encoder.encodeInto(key, bytes).written;
+  }
+  const u = bytes;
+  let a = (0x9e3779b9 + length + 3923095) | 0;
+  let b = a;
+  let c = a;
+  let k = 0;
+  let left = length;
+  while (left >= 12) {
+    a = (a + (u[k]! | (u[k + 1]! << 8) | (u[k + 2]! << 16) | (u[k + 3]! << 24))) | 0;
+    b = (b + (u[k + 4]! | (u[k + 5]! << 8) | (u[k + 6]! << 16) | (u[k + 7]! << 24))) | 0;
+    c = (c + (u[k + 8]! | (u[k + 9]! << 8) | (u[k + 10]! << 16) | (u[k + 11]! << 24))) | 0;
+    a = (a - c) | 0;
+    a ^= rot(c, 4);
+    c = (c + b) | 0;
+    b = (b - a) | 0;
+    b ^= rot(a, 6);
+    a = (a + c) | 0;
+    c = (c - b) | 0;
+    c ^= rot(b, 8);
+    b = (b + a) | 0;
+    a = (a - c) | 0;
+    a ^= rot(c, 16);
+    c = (c + b) | 0;
+    b = (b - a) | 0;
+    b ^= rot(a, 19);
+    a = (a + c) | 0;
+    c = (c - b) | 0;
+    c ^= rot(b, 4);
+    b = (b + a) | 0;
+    k += 12;
+    left -= 12;
+  }
+  // The last 0 to 11 bytes: four into a, four into b, three into c above its lowest byte.
+  for (let i = 0; i < left; i += 1) {
+    const byte = u[k + i]!;
+    if (i < 4) a = (a + (byte << (8 * i))) | 0;
+    else if (i < 8) b = (b + (byte << (8 * (i - 4)))) | 0;
+    else c = (c + (byte << (8 * (i - 7)))) | 0;
+  }
+  c ^= b;
+  c = (c - rot(b, 14)) | 0;
+  a ^= c;
+  a = (a - rot(c, 11)) | 0;
+  b ^= a;
+  b = (b - rot(a, 25)) | 0;
+  c ^= b;
+  c = (c - rot(b, 16)) | 0;
+  a ^= c;
+  a = (a - rot(c, 4)) | 0;
+  b ^= a;
+  b = (b - rot(a, 14)) | 0;
+  c ^= b;
+  c = (c - rot(b, 24)) | 0;
+  out[at] = c;
+  out[at + 1] = b;
+}
+
+const one = new Uint32Array(2);
+const oneAsBigInt = new BigInt64Array(one.buffer);
+
+/** The hash of one key as PostgreSQL's bigint. */
+export function blockHash(key: string): bigint {
+  blockHashInto(key, one, 0);
+  return oneAsBigInt[0]!;
+}
+
+/**
+ * Every distinct hash of `keys` with how many times it occurs, ascending (as PostgreSQL orders bigints):
+ * the block sizes of a batch, counted in typed arrays (a `Map` of millions of keys is slow to fill and
+ * collect).
+ */
+export function countBlocks(hashes: BigInt64Array): { keys: BigInt64Array; sizes: Int32Array } {
+  const sorted = hashes.slice().sort();
+  // Compared and copied as pairs of 32-bit words: reading a BigInt64Array element makes a BigInt.
+  const words = new Int32Array(sorted.buffer, sorted.byteOffset, sorted.length * 2);
+  const differs = (i: number) => i === 0 || words[2 * i] !== words[2 * i - 2] || words[2 * i + 1] !== words[2 * i - 1];
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i += 1) if (differs(i)) distinct += 1;
+  const keys = new BigInt64Array(distinct);
+  const keyWords = new Int32Array(keys.buffer);
+  const sizes = new Int32Array(distinct);
+  let d = -1;
+  for (let i = 0; i < sorted.length; i += 1) {
+    if (differs(i)) {
+      d += 1;
+      keyWords[2 * d] = words[2 * i]!;
+      keyWords[2 * d + 1] = words[2 * i + 1]!;
+    }
+    sizes[d]! += 1;
+  }
+  return { keys, sizes };
+}
