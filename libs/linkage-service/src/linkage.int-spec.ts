@@ -287,6 +287,8 @@ describe('linkage in the service', () => {
       return m.query(`SELECT count(*)::int AS n FROM linkage_link WHERE governance = 'denied'`);
     });
     expect(denied[0].n).toBeGreaterThan(0);
+    // The refusals' events were committed with the links; the re-link does not wait for them to be chained.
+    await AuditSequencer.of(dataSource).flush();
     const after = await dataSource.query(`SELECT count(*)::int AS n FROM audit_event`);
     expect(after[0].n).toBeGreaterThan(before[0].n);
     // Every refused pair is named, both ways, in a recorded refusal: grouped by direction and answer,

@@ -59,25 +59,19 @@ export class LinkageBatchRepository {
    */
   async replaceAllLinks(m: EntityManager, links: readonly StoredLink[]): Promise<void> {
     await m.query(`DELETE FROM linkage_link`);
-    await m.query(
-      `CREATE TEMPORARY TABLE linkage_batch_link (a uuid, b uuid, probability float8, decision text, governance text,
-         comparisons jsonb, model_version text) ON COMMIT DROP`,
-    );
-    await copyInto(
+    await throughTemporaryTable(
       m,
-      `COPY linkage_batch_link FROM STDIN`,
+      `linkage_batch_link (a uuid, b uuid, probability float8, decision text, governance text, comparisons jsonb,
+         model_version text)`,
       (function* () {
         for (const l of links)
           yield `${l.a}\t${l.b}\t${l.probability}\t${l.decision}\t${l.governance}\t${copyText(
             JSON.stringify(l.comparisons),
           )}\t${copyText(l.modelVersion)}\n`;
       })(),
-    );
-    await m.query(
       `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
        SELECT * FROM linkage_batch_link`,
     );
-    await m.query(`DROP TABLE linkage_batch_link`);
   }
 
   /**
@@ -100,19 +94,12 @@ export class LinkageBatchRepository {
     /** Most rows are new (a first link): drop the secondary indexes and build them after the rows are in. */
     rebuild: boolean,
   ): Promise<void> {
-    await m.query(
-      `CREATE TEMPORARY TABLE linkage_batch_index (id uuid, agency text, features json, keys bigint[], family json,
-         person uuid) ON COMMIT DROP`,
-    );
-    await copyInto(
+    await throughTemporaryTable(
       m,
-      `COPY linkage_batch_index FROM STDIN`,
+      `linkage_batch_index (id uuid, agency text, features json, keys bigint[], family json, person uuid)`,
       (function* () {
         for (const r of rows) yield `${r.text}\t${r.personId}\n`;
       })(),
-    );
-    if (rebuild) await m.query(`SELECT linkage_indexes_drop()`);
-    await m.query(
       `INSERT INTO linkage_record (source_record_id, agency_id, person_id, features, blocking_keys, family_keys)
        SELECT i.id, i.agency, i.person, i.features, i.keys, ARRAY(SELECT json_array_elements_text(i.family))
        FROM linkage_batch_index i
@@ -120,8 +107,9 @@ export class LinkageBatchRepository {
          blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()
        WHERE (linkage_record.person_id, linkage_record.features::text, linkage_record.blocking_keys, linkage_record.family_keys)
          IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.features::text, EXCLUDED.blocking_keys, EXCLUDED.family_keys)`,
+      // The secondary indexes go once the rows are in the temporary table, just before they are written.
+      rebuild ? `SELECT linkage_indexes_drop()` : undefined,
     );
-    await m.query(`DROP TABLE linkage_batch_index`);
     if (rebuild) await m.query(`SELECT linkage_indexes_build()`);
   }
 
@@ -132,37 +120,41 @@ export class LinkageBatchRepository {
    */
   async replaceBlocks(m: EntityManager, lines: Iterable<string>): Promise<void> {
     await m.query(`SELECT linkage_blocks_clear()`);
-    await m.query(`CREATE TEMPORARY TABLE linkage_batch_block (key bigint, size int) ON COMMIT DROP`);
-    await copyInto(m, `COPY linkage_batch_block FROM STDIN`, lines);
-    await m.query(`INSERT INTO linkage_block (key, size) SELECT key, size FROM linkage_batch_block`);
-    await m.query(`DROP TABLE linkage_batch_block`);
+    await throughTemporaryTable(
+      m,
+      `linkage_batch_block (key bigint, size int)`,
+      lines,
+      `INSERT INTO linkage_block (key, size) SELECT key, size FROM linkage_batch_block`,
+    );
   }
 
   /** Families in use, with their reasons; created, revived or updated only where they differ. */
   async writeFamilies(m: EntityManager, families: readonly { id: string; reasons: readonly string[] }[]) {
-    for (const chunk of chunks(families)) {
-      await m.query(
-        `INSERT INTO family (id, reasons)
-         SELECT r.id, ARRAY(SELECT jsonb_array_elements_text(r.reasons))
-         FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, reasons jsonb)
-         ON CONFLICT (id) DO UPDATE SET reasons = EXCLUDED.reasons, status = 'active', merged_into = NULL
-         WHERE (family.reasons, family.status, family.merged_into) IS DISTINCT FROM (EXCLUDED.reasons, 'active', NULL::uuid)`,
-        [JSON.stringify(chunk)],
-      );
-    }
+    await throughTemporaryTable(
+      m,
+      `linkage_batch_family (id uuid, reasons text[])`,
+      (function* () {
+        for (const f of families) yield `${f.id}\t${copyText(arrayText(f.reasons))}\n`;
+      })(),
+      `INSERT INTO family (id, reasons) SELECT id, reasons FROM linkage_batch_family
+       ON CONFLICT (id) DO UPDATE SET reasons = EXCLUDED.reasons, status = 'active', merged_into = NULL
+       WHERE (family.reasons, family.status, family.merged_into) IS DISTINCT FROM (EXCLUDED.reasons, 'active', NULL::uuid)`,
+    );
   }
 
   /** Persons in use, each with its family; created, revived or moved only where they differ. */
   async writePersons(m: EntityManager, persons: readonly { id: string; family: string }[]) {
-    for (const chunk of chunks(persons)) {
-      await m.query(
-        `INSERT INTO linked_person (id, family_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])
-         ON CONFLICT (id) DO UPDATE SET family_id = EXCLUDED.family_id, status = 'active', merged_into = NULL
-         WHERE (linked_person.family_id, linked_person.status, linked_person.merged_into)
-           IS DISTINCT FROM (EXCLUDED.family_id, 'active', NULL::uuid)`,
-        [chunk.map((p) => p.id), chunk.map((p) => p.family)],
-      );
-    }
+    await throughTemporaryTable(
+      m,
+      `linkage_batch_person (id uuid, family uuid)`,
+      (function* () {
+        for (const p of persons) yield `${p.id}\t${p.family}\n`;
+      })(),
+      `INSERT INTO linked_person (id, family_id) SELECT id, family FROM linkage_batch_person
+       ON CONFLICT (id) DO UPDATE SET family_id = EXCLUDED.family_id, status = 'active', merged_into = NULL
+       WHERE (linked_person.family_id, linked_person.status, linked_person.merged_into)
+         IS DISTINCT FROM (EXCLUDED.family_id, 'active', NULL::uuid)`,
+    );
   }
 
   /** Persons or families no longer in use: `merged` into another, or `empty`; a retired person has no family. */
@@ -187,6 +179,29 @@ const copyText = (v: string) =>
   /[\\\t\n\r]/.test(v)
     ? v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)
     : v;
+
+/** A PostgreSQL array literal of text values, each quoted (so commas, braces and spaces are kept). */
+const arrayText = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+
+/**
+ * Rows streamed by COPY into a temporary table (`definition`: its name and columns), then written by one
+ * statement (`write`, after `before` if given): COPY is the fastest way in, but cannot write a table with
+ * row-level security, and cannot upsert.
+ */
+async function throughTemporaryTable(
+  m: EntityManager,
+  definition: string,
+  lines: Iterable<string>,
+  write: string,
+  before?: string,
+): Promise<void> {
+  const name = definition.slice(0, definition.indexOf(' '));
+  await m.query(`CREATE TEMPORARY TABLE ${definition} ON COMMIT DROP`);
+  await copyInto(m, `COPY ${name} FROM STDIN`, lines);
+  if (before) await m.query(before);
+  await m.query(write);
+  await m.query(`DROP TABLE ${name}`);
+}
 
 /** Streams lines into `COPY ... FROM STDIN` on the manager's connection, inside its transaction. */
 async function copyInto(m: EntityManager, sql: string, lines: Iterable<string>): Promise<void> {
