@@ -25,15 +25,11 @@ const answer = (pairs: Float64Array, comparisons: readonly string[]) => {
  * PostgreSQL bigint array) and every block's size, as lines for COPY (`key TAB size`, ascending).
  */
 function indexRows(rules: readonly BlockingRule[]): IndexRows {
-  let hashes = new Uint32Array(2 * rules.length * prepared.length);
+  // Two 32-bit words a hash, and at most one key a rule for each record.
+  const hashes = new Uint32Array(2 * rules.length * prepared.length);
   let n = 0;
   const rows = prepared.map((p): IndexRowParts => {
     const keys = blockingKeys(p, rules);
-    if (2 * (n + keys.length) > hashes.length) {
-      const grown = new Uint32Array(2 * hashes.length + 2 * keys.length);
-      grown.set(hashes);
-      hashes = grown;
-    }
     const from = n;
     for (const key of keys) blockHashInto(key, hashes, 2 * n++);
     const asBigInt = new BigInt64Array(hashes.buffer, 8 * from, keys.length);
