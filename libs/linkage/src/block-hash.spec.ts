@@ -1,4 +1,4 @@
-import { blockHash, blockHashInto, countBlocks } from '@joinedup/linkage';
+import { blockHash, blockHashInto, blockNumbers, countBlocks } from '@joinedup/linkage';
 
 describe('block hashes', () => {
   it('answers one bigint per key, the same every time, different for different keys', () => {
@@ -23,5 +23,18 @@ describe('block hashes', () => {
     expect([...sizes]).toEqual([1, 2, 1, 3, 1]);
     expect([...hashes]).toEqual([5n, -3n, 5n, 2n ** 62n, -3n, 5n, -(2n ** 63n), 0n]); // not sorted in place
     expect(countBlocks(new BigInt64Array(0)).keys.length).toBe(0);
+  });
+
+  it("numbers blocks so that equal hashes share a number and numbers follow the hashes' order", () => {
+    const keys = ['b', 'a', 'c', 'a', 'b', 'a', 'given-exact:Zoë'];
+    const words = new Int32Array(2 * keys.length);
+    keys.forEach((k, i) => blockHashInto(k, words, 2 * i));
+    const { of, blocks } = blockNumbers(words, keys.length);
+    expect(blocks).toBe(4);
+    const numberOf = new Map(keys.map((k, i) => [k, of[i]]));
+    keys.forEach((k, i) => expect(of[i]).toBe(numberOf.get(k)));
+    const byHash = [...new Set(keys)].sort((x, y) => (blockHash(x) < blockHash(y) ? -1 : 1));
+    expect(byHash.map((k) => numberOf.get(k))).toEqual([0, 1, 2, 3]);
+    expect(blockNumbers(words, 0).blocks).toBe(0);
   });
 });

@@ -86,24 +86,31 @@ export function blockHash(key: string): bigint {
   return oneAsBigInt[0]!;
 }
 
+/** Hashes as `blockHashInto` writes them (`count` pairs of words), sorted as PostgreSQL orders bigints. */
+function sortedWords(words: Uint32Array | Int32Array, count: number): Int32Array {
+  // Sorted as a BigInt64Array (natively, no comparator), then read as 32-bit words: reading a
+  // BigInt64Array element makes a BigInt.
+  const sorted = new BigInt64Array(words.buffer, words.byteOffset, count).slice().sort();
+  return new Int32Array(sorted.buffer);
+}
+
+/** Whether sorted hash `i` equals the one before it. */
+const repeats = (w: Int32Array, i: number) => i > 0 && w[2 * i] === w[2 * i - 2] && w[2 * i + 1] === w[2 * i - 1];
+
 /**
- * Every distinct hash of `keys` with how many times it occurs, ascending (as PostgreSQL orders bigints):
- * the block sizes of a batch, counted in typed arrays (a `Map` of millions of keys is slow to fill and
- * collect).
+ * Every distinct hash with how many times it occurs, ascending (as PostgreSQL orders bigints): the block
+ * sizes of a batch, counted in typed arrays (a `Map` of millions of keys is slow to fill and collect).
  */
 export function countBlocks(hashes: BigInt64Array): { keys: BigInt64Array; sizes: Int32Array } {
-  const sorted = hashes.slice().sort();
-  // Compared and copied as pairs of 32-bit words: reading a BigInt64Array element makes a BigInt.
-  const words = new Int32Array(sorted.buffer, sorted.byteOffset, sorted.length * 2);
-  const differs = (i: number) => i === 0 || words[2 * i] !== words[2 * i - 2] || words[2 * i + 1] !== words[2 * i - 1];
+  const words = sortedWords(new Int32Array(hashes.buffer, hashes.byteOffset, hashes.length * 2), hashes.length);
   let distinct = 0;
-  for (let i = 0; i < sorted.length; i += 1) if (differs(i)) distinct += 1;
+  for (let i = 0; i < hashes.length; i += 1) if (!repeats(words, i)) distinct += 1;
   const keys = new BigInt64Array(distinct);
   const keyWords = new Int32Array(keys.buffer);
   const sizes = new Int32Array(distinct);
   let d = -1;
-  for (let i = 0; i < sorted.length; i += 1) {
-    if (differs(i)) {
+  for (let i = 0; i < hashes.length; i += 1) {
+    if (!repeats(words, i)) {
       d += 1;
       keyWords[2 * d] = words[2 * i]!;
       keyWords[2 * d + 1] = words[2 * i + 1]!;
@@ -111,4 +118,35 @@ export function countBlocks(hashes: BigInt64Array): { keys: BigInt64Array; sizes
     sizes[d]! += 1;
   }
   return { keys, sizes };
+}
+
+/**
+ * A block number for each of `count` hashes (pairs of words as `blockHashInto` writes them): equal hashes
+ * get equal numbers, from 0 to `blocks - 1`, in the hashes' order.
+ */
+export function blockNumbers(words: Int32Array, count: number): { of: Int32Array; blocks: number } {
+  const distinct = sortedWords(words, count);
+  let blocks = 0;
+  for (let i = 0; i < count; i += 1)
+    if (!repeats(distinct, i)) {
+      distinct[2 * blocks] = distinct[2 * i]!;
+      distinct[2 * blocks + 1] = distinct[2 * i + 1]!;
+      blocks += 1;
+    }
+  const of = new Int32Array(count);
+  for (let k = 0; k < count; k += 1) {
+    // Binary search by (high word signed, low word unsigned): the order of the sort above.
+    const hi = words[2 * k + 1]!;
+    const lo = words[2 * k]! >>> 0;
+    let from = 0;
+    let to = blocks - 1;
+    while (from < to) {
+      const mid = (from + to) >> 1;
+      const midHi = distinct[2 * mid + 1]!;
+      if (midHi < hi || (midHi === hi && distinct[2 * mid]! >>> 0 < lo)) from = mid + 1;
+      else to = mid;
+    }
+    of[k] = from;
+  }
+  return { of, blocks };
 }

@@ -1,3 +1,4 @@
+import { blockHashInto, blockNumbers } from './block-hash.js';
 import type { Prepared } from './features.js';
 import type { BlockingRule } from './model.js';
 
@@ -81,25 +82,26 @@ class PairBuffer {
  * of blocks, and as many small arrays kept the garbage collector busy for most of blocking.
  */
 function ruleBlocks(records: readonly Prepared[], rule: BlockingRule): { start: Int32Array; members: Int32Array } {
-  const ids = new Map<string, number>();
-  const blockOf = new Int32Array(records.length);
+  // Records are grouped by their key's 64-bit hash (the one the service's index stores), sorted in typed
+  // arrays, not by the key strings in a Map: at a million records that Map was most of blocking (all
+  // rules 23.5 s against 18.8 s, same candidate pairs).
+  const hashes = new Int32Array(2 * records.length);
+  const keyed = new Int32Array(records.length);
+  let count = 0;
   for (let i = 0; i < records.length; i += 1) {
     const key = blockingKey(rule, records[i]!);
-    if (!key) {
-      blockOf[i] = -1;
-      continue;
-    }
-    let id = ids.get(key);
-    if (id === undefined) ids.set(key, (id = ids.size));
-    blockOf[i] = id;
+    if (!key) continue;
+    blockHashInto(key, hashes, 2 * count);
+    keyed[count++] = i;
   }
+  const { of, blocks } = blockNumbers(hashes, count);
   // A counting sort by block keeps each block's records in ascending order.
-  const start = new Int32Array(ids.size + 1);
-  for (const b of blockOf) if (b >= 0) start[b + 1]! += 1;
-  for (let b = 0; b < ids.size; b += 1) start[b + 1]! += start[b]!;
-  const next = start.slice(0, ids.size);
-  const members = new Int32Array(start[ids.size]!);
-  for (let i = 0; i < records.length; i += 1) if (blockOf[i]! >= 0) members[next[blockOf[i]!]!++] = i;
+  const start = new Int32Array(blocks + 1);
+  for (let k = 0; k < count; k += 1) start[of[k]! + 1]! += 1;
+  for (let b = 0; b < blocks; b += 1) start[b + 1]! += start[b]!;
+  const next = start.slice(0, blocks);
+  const members = new Int32Array(count);
+  for (let k = 0; k < count; k += 1) members[next[of[k]!]!++] = keyed[k]!;
   return { start, members };
 }
 
