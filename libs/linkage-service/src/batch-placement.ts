@@ -8,8 +8,9 @@ export interface Placement {
   families: { id: string; reasons: string[] }[];
   /** Every person in use with its family. */
   personRows: { id: string; family: string }[];
-  personOfRecord: Map<string, string>;
-  familyOfRecord: (recordId: string) => string | null;
+  /** Each record's person and family, by the record's position. */
+  personOfRecord: string[];
+  familyOfRecord: string[];
   retiredPersons: Retired[];
   retiredFamilies: Retired[];
   changes: LinkageChangeRow[];
@@ -41,35 +42,32 @@ export function placeEveryone(
   for (let i = 0; i < records.length; i += 1) (clusters[personOf[i]!] ??= []).push(records[i]!.id);
   const previousPerson = new Map(before.filter((p) => p.person).map((p) => [p.id, p.person!]));
   const persons = assignStableIds(clusters, previousPerson, (id) => personAges.get(id) ?? Infinity, randomUUID);
-  const personOfRecord = new Map<string, string>();
-  clusters.forEach((members, c) => members.forEach((id) => personOfRecord.set(id, persons.ids[c]!)));
 
-  const keysOf = new Map<string, string[]>();
-  records.forEach((record, i) => {
-    const person = personOfRecord.get(record.id)!;
-    const keys = keysOf.get(person) ?? keysOf.set(person, []).get(person)!;
+  // Persons are kept by position (their cluster), records by theirs: Maps keyed by a million id strings
+  // took about a quarter of this stage in a profile at a million records.
+  const keysOfPerson: string[][] = persons.ids.map(() => []);
+  for (let i = 0; i < records.length; i += 1) {
+    const keys = keysOfPerson[personOf[i]!]!;
     for (const key of familyKeysOf[i]!) if (!keys.includes(key)) keys.push(key);
-  });
-  const grouped = familiesByKeys(keysOf);
+  }
+  const grouped = familiesByKeys(new Map(persons.ids.map((id, c) => [id, keysOfPerson[c]!])));
   const familyBefore = new Map(places.filter((p) => p.person && p.family).map((p) => [p.person!, p.family!]));
-  const previousFamily = new Map(
-    [...keysOf.keys()].filter((p) => familyBefore.has(p)).map((p) => [p, familyBefore.get(p)!]),
-  );
+  const previousFamily = new Map(persons.ids.filter((p) => familyBefore.has(p)).map((p) => [p, familyBefore.get(p)!]));
   const families = assignStableIds(
     grouped.map((f) => f.persons),
     previousFamily,
     (id) => familyAges.get(id) ?? Infinity,
     randomUUID,
   );
-  const familyOfPerson = new Map<string, string>();
-  grouped.forEach((f, c) => f.persons.forEach((p) => familyOfPerson.set(p, families.ids[c]!)));
+  const familyOfPerson = new Array<string>(persons.ids.length);
+  grouped.forEach((f, c) => f.positions.forEach((p) => (familyOfPerson[p] = families.ids[c]!)));
 
   return {
     persons,
     families: grouped.map((f, c) => ({ id: families.ids[c]!, reasons: f.reasons })),
-    personRows: [...familyOfPerson].map(([id, family]) => ({ id, family })),
-    personOfRecord,
-    familyOfRecord: (id) => familyOfPerson.get(personOfRecord.get(id) ?? '') ?? null,
+    personRows: persons.ids.map((id, c) => ({ id, family: familyOfPerson[c]! })),
+    personOfRecord: Array.from(records, (_, i) => persons.ids[personOf[i]!]!),
+    familyOfRecord: Array.from(records, (_, i) => familyOfPerson[personOf[i]!]!),
     retiredPersons: retired(personAges.keys(), persons),
     retiredFamilies: retired(familyAges.keys(), families),
     changes: [...changesOf('person', persons, BATCH), ...changesOf('family', families, BATCH)],

@@ -272,7 +272,7 @@ export async function relinkAll(
       );
       await yieldToLoop();
       const familiesBefore = familyMembership(before);
-      const familiesAfter = familyMembership(rows.map((r) => ({ id: r.id, family: placed.familyOfRecord(r.id) })));
+      const familiesAfter = familyMembership(rows.map((r, i) => ({ id: r.id, family: placed.familyOfRecord[i]! })));
       const changed = [...new Set([...familiesBefore.keys(), ...familiesAfter.keys()])].filter(
         (f) => familiesBefore.get(f) !== familiesAfter.get(f),
       );
@@ -302,8 +302,7 @@ export async function relinkAll(
       await batch.writeIndex(
         m,
         (function* () {
-          for (const [i, row] of rows.entries())
-            yield { text: indexText[i]!, personId: placed.personOfRecord.get(row.id)! };
+          for (let i = 0; i < rows.length; i += 1) yield { text: indexText[i]!, personId: placed.personOfRecord[i]! };
         })(),
         // A first link of the place (or most of it): cheaper to build the blocking index than to fill it.
         before.length < rows.length / 2,

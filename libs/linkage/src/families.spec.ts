@@ -12,7 +12,7 @@ describe('familiesByKeys', () => {
       ]),
     );
     const sorted = families
-      .map((f) => ({ ...f, persons: [...f.persons].sort() }))
+      .map((f) => ({ persons: [...f.persons].sort(), reasons: f.reasons }))
       .sort((a, b) => (a.persons[0]! < b.persons[0]! ? -1 : 1));
     expect(sorted).toEqual([
       {
@@ -24,7 +24,7 @@ describe('familiesByKeys', () => {
     ]);
   });
 
-  it('gives families in the order of their first person, persons in the order given, one reason per agency', () => {
+  it('gives families in the order of their first person, persons in the order given with their positions, one reason per agency', () => {
     const families = familiesByKeys(
       new Map([
         ['q9', ['uprn:7']],
@@ -36,9 +36,10 @@ describe('familiesByKeys', () => {
     expect(families).toEqual([
       {
         persons: ['q9', 'q5'],
+        positions: [0, 2],
         reasons: ['living at the same property (UPRN)', 'recorded in one household by csc'],
       },
-      { persons: ['q1', 'q2'], reasons: ['recorded in one household by csc'] },
+      { persons: ['q1', 'q2'], positions: [1, 3], reasons: ['recorded in one household by csc'] },
     ]);
   });
 

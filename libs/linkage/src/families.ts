@@ -60,6 +60,8 @@ export function groupFamilies(records: readonly Prepared[], personOf: Int32Array
 /** A family of persons (by id) found from their family keys, with why they belong together. */
 export interface KeyedFamily {
   persons: string[];
+  /** Each person's position in the map given (a batch keeps persons by position, not in a Map by id). */
+  positions: number[];
   reasons: string[];
 }
 
@@ -112,9 +114,11 @@ export function familiesByKeys(keysOf: ReadonlyMap<string, readonly string[]>): 
     const root = find(i);
     if (familyOfRoot[root] === -1) {
       familyOfRoot[root] = families.length;
-      families.push({ persons: [], reasons: [] });
+      families.push({ persons: [], positions: [], reasons: [] });
     }
-    families[familyOfRoot[root]!]!.persons.push(person);
+    const family = families[familyOfRoot[root]!]!;
+    family.persons.push(person);
+    family.positions.push(i);
   });
   for (const [key, first] of firstWithKey) {
     const reason = familyReason(key);
