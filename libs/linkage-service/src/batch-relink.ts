@@ -158,7 +158,7 @@ export async function relinkAll(
       // spilled to disk by the default 4 MB meant for many small sessions. This transaction only.
       await m.query(`SET LOCAL work_mem = '${BATCH_WORK_MEM}'`);
       const model = options.model ?? (await service.refreshModel(m));
-      // A second thread works out the index rows' text and, when scored here, compares half the pairs:
+      // A second thread works out the index rows' text and, when scored here, compares pairs alongside this one:
       // not started for a dry run of scores already made (the partitions'), which needs neither. It is
       // sent the records once they are all read (while it parses them, this thread blocks; while
       // reading, PostgreSQL has the other core).

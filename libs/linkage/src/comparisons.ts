@@ -38,20 +38,19 @@ function compareGiven(a: string, b: string, ma: string[], mb: string[]): number 
   const fa = firstToken(a);
   const fb = firstToken(b);
   if (fa === fb || areNicknames(fa, fb)) return 1;
-  if (jaroWinkler(fa, fb) >= 0.92 || damerauLevenshtein(fa, fb, 1) <= 1) return 2;
+  // Computed once for both thresholds: most pairs compared are of different names and reach the last.
+  const jw = jaroWinkler(fa, fb);
+  if (jw >= 0.92 || damerauLevenshtein(fa, fb, 1) <= 1) return 2;
   if ((fa.length === 1 || fb.length === 1) && fa[0] === fb[0]) return 3;
-  if (overlap(ma, mb) || jaroWinkler(fa, fb) >= 0.8) return 3;
+  if (overlap(ma, mb) || jw >= 0.8) return 3;
   return 4;
 }
 
 function compareFamily(a: Prepared, b: Prepared): number {
   if (!a.familyCompact || !b.familyCompact) return MISSING;
   if (a.familyCompact === b.familyCompact) return 0;
-  if (
-    jaroWinkler(a.familyCompact, b.familyCompact) >= 0.92 ||
-    damerauLevenshtein(a.familyCompact, b.familyCompact, 1) <= 1
-  )
-    return 1;
+  const jw = jaroWinkler(a.familyCompact, b.familyCompact);
+  if (jw >= 0.92 || damerauLevenshtein(a.familyCompact, b.familyCompact, 1) <= 1) return 1;
   if (
     overlap(a.familyTokens, b.familyTokens) ||
     a.otherFamilies.includes(b.familyCompact) ||
@@ -60,7 +59,7 @@ function compareFamily(a: Prepared, b: Prepared): number {
   ) {
     return 2;
   }
-  if (overlap(a.familyMeta, b.familyMeta) || jaroWinkler(a.familyCompact, b.familyCompact) >= 0.8) return 3;
+  if (overlap(a.familyMeta, b.familyMeta) || jw >= 0.8) return 3;
   return 4;
 }
 

@@ -12,20 +12,77 @@ export interface LevelTable {
   swapped: Uint8Array;
 }
 
+/** Every pair's levels (see LevelTable), on this thread. */
 export function computeLevels(
   records: readonly Prepared[],
   pairs: Float64Array,
   comparisons: readonly string[],
 ): LevelTable {
+  const table = {
+    comparisons: comparisons.length,
+    levels: new Int8Array(pairs.length * comparisons.length),
+    swapped: new Uint8Array(pairs.length),
+  };
+  levelsInto(records, pairs, comparisons, table, 0, pairs.length);
+  return table;
+}
+
+/**
+ * A table whose pairs several threads fill together (SharedArrayBuffers): each claims the next chunk of
+ * pairs from `next` until none are left, so a thread that runs faster (the main thread's heap is larger
+ * and slower to walk) does more, and no thread waits for another's fixed half.
+ */
+export interface SharedLevels {
+  pairs: Float64Array;
+  table: LevelTable;
+  /** The first pair not yet claimed, at index 0. */
+  next: Int32Array;
+}
+
+/** Pairs claimed at a time: a few hundredths of a second of work, so the threads finish close together. */
+const CHUNK = 8192;
+
+export function sharedLevels(pairs: Float64Array, comparisons: number): SharedLevels {
+  const shared = new Float64Array(new SharedArrayBuffer(pairs.length * 8));
+  shared.set(pairs);
+  return {
+    pairs: shared,
+    table: {
+      comparisons,
+      levels: new Int8Array(new SharedArrayBuffer(pairs.length * comparisons)),
+      swapped: new Uint8Array(new SharedArrayBuffer(pairs.length)),
+    },
+    next: new Int32Array(new SharedArrayBuffer(4)),
+  };
+}
+
+/** Claims and fills chunks of a shared table until every pair is claimed (run by each thread at once). */
+export function fillSharedLevels(records: readonly Prepared[], shared: SharedLevels, comparisons: readonly string[]) {
+  const total = shared.pairs.length;
+  for (;;) {
+    const from = Atomics.add(shared.next, 0, CHUNK);
+    if (from >= total) return;
+    levelsInto(records, shared.pairs, comparisons, shared.table, from, Math.min(total, from + CHUNK));
+  }
+}
+
+/** The levels of pairs `from` to `to` (exclusive), written into `table` at their own positions. */
+function levelsInto(
+  records: readonly Prepared[],
+  pairs: Float64Array,
+  comparisons: readonly string[],
+  table: LevelTable,
+  from: number,
+  to: number,
+): void {
   const n = records.length;
   const K = comparisons.length;
-  const levels = new Int8Array(pairs.length * K);
-  const swapped = new Uint8Array(pairs.length);
+  const { levels, swapped } = table;
   // The same answers as pairLevels, written straight into the table (no array per pair).
   const compare = comparisons.map((name) => COMPARISONS[name]!.compare);
   const gi = comparisons.indexOf('given');
   const fi = comparisons.indexOf('family');
-  for (let p = 0; p < pairs.length; p += 1) {
+  for (let p = from; p < to; p += 1) {
     const key = pairs[p]!;
     const i = Math.floor(key / n);
     const a = records[i]!;
@@ -41,7 +98,6 @@ export function computeLevels(
       }
     }
   }
-  return { comparisons: K, levels, swapped };
 }
 
 /** Joins tables computed for consecutive slices of the pairs (by worker threads) into one. */

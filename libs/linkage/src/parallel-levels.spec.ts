@@ -60,7 +60,7 @@ describe('the batch helper thread', () => {
       .map((p) => JSON.stringify(toStored(p)))
       .join(',')}]`;
 
-  it('given the records page by page, answers their index row parts and half the levels exactly', async () => {
+  it('given the records page by page, answers their index row parts, and fills the levels alongside this thread exactly', async () => {
     const helper = new LevelsHelper(model.comparisons);
     try {
       helper.add(page(0, 400), 400);

@@ -4,7 +4,7 @@ import type { LinkageRecord } from './linkage-record.js';
 import type { LevelsStrategy } from './link-records.js';
 import type { Prepared } from './features.js';
 import type { BlockingRule } from './model.js';
-import { computeLevels, concatLevels, type LevelTable } from './pair-levels.js';
+import { computeLevels, concatLevels, fillSharedLevels, type LevelTable, sharedLevels } from './pair-levels.js';
 
 /** Run from TypeScript sources (tsx) or from the build: the worker file has the same extension. */
 const fromSource = import.meta.url.endsWith('.ts');
@@ -68,7 +68,7 @@ export interface IndexRows {
  * A helper thread for the service's batch, which prepares records as it reads them from the database:
  * each page's features go to the thread as StoredFeatures JSON (one string, copied, not a million
  * objects cloned). While this thread blocks, the helper works out every record's index row parts
- * (`indexRows`); then `levels` compares half of the pairs there and half here.
+ * (`indexRows`); then `levels` compares the pairs there and here, each thread taking chunks as it goes.
  */
 export class LevelsHelper {
   private readonly worker = new Worker(entry, { workerData: { stored: true } });
@@ -108,12 +108,14 @@ export class LevelsHelper {
     return this.ask({ index: rules });
   }
 
+  /** Every pair's levels, this thread and the helper claiming chunks of them until none are left. */
   async levels(prepared: readonly Prepared[], pairs: Float64Array): Promise<LevelTable> {
     if (this.sent !== prepared.length) throw new Error(`the helper holds ${this.sent} of ${prepared.length} records`);
-    const half = Math.ceil(pairs.length / 2);
-    const theirs = this.ask<LevelTable>({ pairs: pairs.slice(0, half), comparisons: this.comparisons });
-    const mine = computeLevels(prepared, pairs.subarray(half), this.comparisons);
-    return concatLevels([await theirs, mine]);
+    const shared = sharedLevels(pairs, this.comparisons.length);
+    const theirs = this.ask<'filled'>({ shared, comparisons: this.comparisons });
+    fillSharedLevels(prepared, shared, this.comparisons);
+    await theirs;
+    return shared.table;
   }
 
   async close(): Promise<void> {
