@@ -232,6 +232,9 @@ export async function relinkAll(
           get comparisons() {
             return s.comparisons as unknown as Record<string, unknown>[];
           },
+          get comparisonsJson() {
+            return s.comparisonsJson;
+          },
         };
       });
       await yieldToLoop();

@@ -9,6 +9,8 @@ export interface ExplainedPair {
   b: number;
   probability: number;
   comparisons: ComparisonScore[];
+  /** `comparisons` as JSON text, when made here: pairs with the same levels share one string. */
+  readonly comparisonsJson?: string;
 }
 
 /** scoreLevels reads the record only for term frequencies, which these scores do not use. */
@@ -32,6 +34,9 @@ export function explainedPairs(
   const K = model.comparisons.length;
   const probability = scoreTable(prepared, pairs, table, model, { total: n, counts: {} });
   const out: ExplainedPair[] = [];
+  // Explanations by level row: half a million kept pairs have a few thousand distinct rows, so a batch
+  // writes each explanation's JSON once instead of stringifying ten objects for every link.
+  const json = new Map<string, string>();
   for (let p = 0; p < pairs.length; p += 1) {
     if (probability[p]! < model.thresholds.review) continue;
     const a = Math.floor(pairs[p]! / n);
@@ -44,6 +49,12 @@ export function explainedPairs(
       probability: score.probability,
       get comparisons() {
         return scoreLevels(NO_RECORD, levels, model).comparisons;
+      },
+      get comparisonsJson() {
+        const row = `${levels.swapped ? 's' : ''}${levels.levels.join()}`;
+        let text = json.get(row);
+        if (text === undefined) json.set(row, (text = JSON.stringify(this.comparisons)));
+        return text;
       },
     });
   }

@@ -66,7 +66,7 @@ export class LinkageBatchRepository {
       (function* () {
         for (const l of links)
           yield `${l.a}\t${l.b}\t${l.probability}\t${l.decision}\t${l.governance}\t${copyText(
-            JSON.stringify(l.comparisons),
+            l.comparisonsJson ?? JSON.stringify(l.comparisons),
           )}\t${copyText(l.modelVersion)}\n`;
       })(),
       `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)

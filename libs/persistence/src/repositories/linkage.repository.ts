@@ -47,6 +47,8 @@ export interface StoredLink {
   decision: 'link' | 'review';
   governance: 'same-agency' | 'allowed' | 'denied';
   comparisons: Record<string, unknown>[];
+  /** `comparisons` as JSON text, when the caller has it already (a batch shares one per level row). */
+  comparisonsJson?: string;
   modelVersion: string;
 }
 
