@@ -1,7 +1,7 @@
 // A worker thread that compares candidate pairs: it prepares the records once (or, for the service's
-// batch, receives them already prepared as StoredFeatures, a page at a time), then answers slices of
-// pairs with their levels (transferred back, not copied) or, for the batch, fills a shared table
-// alongside the main thread, and works out each record's index row parts as text and the blocks' sizes.
+// batch, receives them already prepared as StoredFeatures, a page at a time), then fills a shared table
+// of levels alongside the other threads, and for the batch works out each record's index row parts as
+// text and the blocks' sizes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { blockHashInto, countBlocks } from './block-hash.js';
 import { blockingKeys } from './blocking.js';
@@ -9,16 +9,12 @@ import { familyKeys } from './families.js';
 import { prepareRecord, type Prepared } from './features.js';
 import type { LinkageRecord } from './linkage-record.js';
 import type { BlockingRule } from './model.js';
-import { computeLevels, fillSharedLevels, type SharedLevels } from './pair-levels.js';
+import { fillSharedLevels, type SharedLevels } from './pair-levels.js';
 import type { IndexRowParts, IndexRows } from './parallel-levels.js';
 import { fromStored, type StoredFeatures, toStored } from './stored-features.js';
 
 const data = workerData as { records: LinkageRecord[]; comparisons: string[] } | { stored: true };
 const prepared: Prepared[] = 'records' in data ? data.records.map(prepareRecord) : [];
-const answer = (pairs: Float64Array, comparisons: readonly string[]) => {
-  const table = computeLevels(prepared, pairs, comparisons);
-  parentPort!.postMessage(table, [table.levels.buffer as ArrayBuffer, table.swapped.buffer as ArrayBuffer]);
-};
 
 /**
  * Every record's index row parts (features and family keys as JSON, blocking keys hashed as a
@@ -41,22 +37,15 @@ function indexRows(rules: readonly BlockingRule[]): IndexRows {
   return { rows, blocks: lines };
 }
 
-type Message =
-  | Float64Array
-  | { page: string }
-  | { index: BlockingRule[] }
-  | { pairs: Float64Array; comparisons: string[] }
-  | { shared: SharedLevels; comparisons: string[] };
+type Message = { page: string } | { index: BlockingRule[] } | { shared: SharedLevels; comparisons: string[] };
 
 parentPort!.on('message', (message: Message) => {
-  if (message instanceof Float64Array) answer(message, (data as { comparisons: string[] }).comparisons);
-  else if ('page' in message)
-    for (const s of JSON.parse(message.page) as StoredFeatures[]) prepared.push(fromStored(s));
+  if ('page' in message) for (const s of JSON.parse(message.page) as StoredFeatures[]) prepared.push(fromStored(s));
   else if ('index' in message) parentPort!.postMessage(indexRows(message.index));
-  else if ('shared' in message) {
+  else {
     fillSharedLevels(prepared, message.shared, message.comparisons);
     parentPort!.postMessage('filled');
-  } else answer(message.pairs, message.comparisons);
+  }
 });
 // In the records' mode the first message says they are prepared (see parallelLevels).
 if ('records' in data) parentPort!.postMessage('ready');

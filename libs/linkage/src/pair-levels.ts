@@ -43,7 +43,7 @@ export interface SharedLevels {
 const CHUNK = 8192;
 
 export function sharedLevels(pairs: Float64Array, comparisons: number): SharedLevels {
-  const shared = new Float64Array(new SharedArrayBuffer(pairs.length * 8));
+  const shared = new Float64Array(new SharedArrayBuffer(pairs.length * Float64Array.BYTES_PER_ELEMENT));
   shared.set(pairs);
   return {
     pairs: shared,
@@ -98,20 +98,4 @@ function levelsInto(
       }
     }
   }
-}
-
-/** Joins tables computed for consecutive slices of the pairs (by worker threads) into one. */
-export function concatLevels(parts: readonly LevelTable[]): LevelTable {
-  const K = parts[0]?.comparisons ?? 0;
-  const levels = new Int8Array(parts.reduce((s, t) => s + t.levels.length, 0));
-  const swapped = new Uint8Array(parts.reduce((s, t) => s + t.swapped.length, 0));
-  let at = 0;
-  let sat = 0;
-  for (const t of parts) {
-    levels.set(t.levels, at);
-    swapped.set(t.swapped, sat);
-    at += t.levels.length;
-    sat += t.swapped.length;
-  }
-  return { comparisons: K, levels, swapped };
 }

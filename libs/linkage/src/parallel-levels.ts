@@ -4,7 +4,7 @@ import type { LinkageRecord } from './linkage-record.js';
 import type { LevelsStrategy } from './link-records.js';
 import type { Prepared } from './features.js';
 import type { BlockingRule } from './model.js';
-import { computeLevels, concatLevels, fillSharedLevels, type LevelTable, sharedLevels } from './pair-levels.js';
+import { fillSharedLevels, type LevelTable, sharedLevels } from './pair-levels.js';
 
 /** Run from TypeScript sources (tsx) or from the build: the worker file has the same extension. */
 const fromSource = import.meta.url.endsWith('.ts');
@@ -20,8 +20,9 @@ const entry = fromSource
   : workerFile;
 
 /**
- * Compares candidate pairs on every core: `threads - 1` worker threads plus this one, each taking an equal
- * slice. The workers get the raw records up front and prepare them while this thread blocks.
+ * Compares candidate pairs on every core: `threads - 1` worker threads plus this one, each claiming chunks
+ * of one shared table until none are left. The workers get the raw records up front and prepare them
+ * while this thread blocks.
  */
 export function parallelLevels(
   records: readonly LinkageRecord[],
@@ -36,18 +37,18 @@ export function parallelLevels(
   const levels: LevelsStrategy = async (prepared, pairs, names) => {
     if (names.join() !== comparisons.join()) throw new Error('parallelLevels was set up for other comparisons');
     await ready;
-    const slices = workers.length + 1;
-    const size = Math.ceil(pairs.length / slices);
-    const answers = workers.map(
-      (w, s) =>
-        new Promise<LevelTable>((resolve, reject) => {
-          w.once('message', resolve);
+    const shared = sharedLevels(pairs, names.length);
+    const filled = workers.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          w.once('message', () => resolve());
           w.once('error', reject);
-          w.postMessage(pairs.slice(s * size, (s + 1) * size));
+          w.postMessage({ shared, comparisons: names });
         }),
     );
-    const mine = computeLevels(prepared, pairs.subarray(workers.length * size), names);
-    return concatLevels([...(await Promise.all(answers)), mine]);
+    fillSharedLevels(prepared, shared, names);
+    await Promise.all(filled);
+    return shared.table;
   };
   return { levels, close: async () => void (await Promise.all(workers.map((w) => w.terminate()))) };
 }
