@@ -6,8 +6,10 @@ import {
   type ExplainedPair,
   explainedPairs,
   familyKeys,
+  fromStored,
   LevelsHelper,
   type Prepared,
+  type StoredFeatures,
   toStored,
   type TrainedModel,
 } from '@joinedup/linkage';
@@ -54,30 +56,38 @@ const BATCH_WORK_MEM = '256MB';
 /** Records per fetch while preparing: about a megabyte, so the next page fits in the socket's buffers. */
 const PAGE = 2_000;
 
+/** Pages a helper thread may have to prepare at once; beyond that, this thread prepares the next itself. */
+const PAGES_AHEAD = 4;
+
 /**
  * The live records (`asOf`: only those unchanged since then), ordered by id, and their prepared
  * features: read a page at a time so that only one page of full records is held. `between` runs after
- * each page (a job yields there, so its lock is renewed).
+ * each page (a job yields there, so its lock is renewed). With a `helper`, both threads prepare: a page
+ * goes to the helper while it has fewer than PAGES_AHEAD to do (it answers their features, which costs
+ * this thread a quarter of preparing them), else this thread prepares it and sends the helper theirs.
  */
 export async function readPrepared(
   m: Pick<EntityManager, 'query'>,
   asOf: Date | null,
   between: () => Promise<void> = async () => undefined,
   pageSize = PAGE,
-  /** Each page's prepared records, once read (e.g. for a LevelsHelper). */
-  onPage?: (page: readonly Prepared[]) => void,
+  helper?: LevelsHelper,
 ): Promise<{ rows: LiveRecord[]; prepared: Prepared[] }> {
   const rows: LiveRecord[] = [];
-  const prepared: Prepared[] = [];
   // One cursor, fetched a page at a time: pages by `id > last ORDER BY id LIMIT n` were planned (under
   // row-level security's estimates) as a scan and sort of the whole table each, 195 s for 1,000,000.
-  // `asOf` is the run's own timestamp from the database, never input, so it is written inline.
+  // `asOf` is the run's own timestamp from the database, never input, so it is written inline. Records
+  // come as JSON text: the page's preparer parses them.
   const since = asOf ? `AND updated_at <= '${asOf.toISOString()}'::timestamptz` : '';
   await m.query(
-    `DECLARE live_records NO SCROLL CURSOR FOR SELECT id, agency_id, record, invalid_fields FROM source_record
-     WHERE status = 'active' ${since} ORDER BY id`,
+    `DECLARE live_records NO SCROLL CURSOR FOR SELECT id, agency_id, record::text AS record, invalid_fields
+     FROM source_record WHERE status = 'active' ${since} ORDER BY id`,
   );
-  const fetch = (): Promise<SourceRow[]> => m.query(`FETCH ${Number(pageSize)} FROM live_records`);
+  const fetch = (): Promise<(Omit<SourceRow, 'record'> & { record: string })[]> =>
+    m.query(`FETCH ${Number(pageSize)} FROM live_records`);
+  // Each page's prepared records, in order; the helper's come back as their StoredFeatures.
+  const pages: Promise<Prepared[]>[] = [];
+  let helping = 0;
   // The next page is asked for before this one is prepared, so PostgreSQL reads and sends it meanwhile
   // (a page small enough to wait in the socket's buffers).
   let next = fetch();
@@ -85,16 +95,31 @@ export async function readPrepared(
     const page = await next;
     const more = page.length === pageSize;
     if (more) next = fetch();
-    const from = prepared.length;
-    for (const row of page) {
-      rows.push({ id: row.id, agency_id: row.agency_id });
-      prepared.push(LinkageService.prepare(row));
+    for (const row of page) rows.push({ id: row.id, agency_id: row.agency_id });
+    if (helper && helping < PAGES_AHEAD) {
+      helping += 1;
+      const answer = helper.prepare({
+        agencies: page.map((r) => r.agency_id),
+        records: page.map((r) => r.record),
+        invalidFields: page.map((r) => r.invalid_fields),
+      });
+      const prepared = answer.then((text) => {
+        helping -= 1;
+        return (JSON.parse(text) as StoredFeatures[]).map(fromStored);
+      });
+      prepared.catch(() => undefined); // awaited below, in order; a failure is reported there
+      pages.push(prepared);
+    } else {
+      const here = page.map((row) => LinkageService.prepare({ ...row, record: JSON.parse(row.record) }));
+      helper?.add(here.map((p) => JSON.stringify(toStored(p))));
+      pages.push(Promise.resolve(here));
     }
-    onPage?.(prepared.slice(from));
     await between();
     if (!more) break;
   }
   await m.query(`CLOSE live_records`);
+  const prepared: Prepared[] = [];
+  for (const page of pages) for (const p of await page) prepared.push(p);
   return { rows, prepared };
 }
 
@@ -158,27 +183,13 @@ export async function relinkAll(
       // spilled to disk by the default 4 MB meant for many small sessions. This transaction only.
       await m.query(`SET LOCAL work_mem = '${BATCH_WORK_MEM}'`);
       const model = options.model ?? (await service.refreshModel(m));
-      // A second thread works out the index rows' text and, when scored here, compares pairs alongside this one:
-      // not started for a dry run of scores already made (the partitions'), which needs neither. It is
-      // sent the records once they are all read (while it parses them, this thread blocks; while
-      // reading, PostgreSQL has the other core).
+      // A second thread prepares the records as they are read, works out the index rows' text and, when
+      // scored here, compares pairs alongside this one: not started for a dry run of scores already made
+      // (the partitions'), which needs none of it.
       const helping = options.dryRun && options.evidence ? undefined : new LevelsHelper(model.comparisons);
       helper = helping; // for the `finally`; the const keeps its narrowing inside the callbacks below
       const evidence = options.evidence ?? scoreHere(helping);
-      const pages: { json: string; count: number }[] = [];
-      const { rows, prepared } = await readPrepared(
-        m,
-        null,
-        yieldToLoop,
-        undefined,
-        helping &&
-          ((page) =>
-            void pages.push({
-              json: `[${page.map((p) => JSON.stringify(toStored(p))).join(',')}]`,
-              count: page.length,
-            })),
-      );
-      for (const page of pages.splice(0)) helping?.add(page.json, page.count);
+      const { rows, prepared } = await readPrepared(m, null, yieldToLoop, undefined, helping);
       const indexRows = options.dryRun || !helping ? undefined : helping.indexRows(model.blocking);
       indexRows?.catch(() => undefined); // awaited below; a failure is reported there
       progress(`${rows.length} live records`);

@@ -1,20 +1,41 @@
-// A worker thread that compares candidate pairs: it prepares the records once (or, for the service's
-// batch, receives them already prepared as StoredFeatures, a page at a time), then fills a shared table
-// of levels alongside the other threads, and for the batch works out each record's index row parts as
-// text and the blocks' sizes.
+// A worker thread that compares candidate pairs: it prepares the records once (for the service's batch,
+// it prepares some pages of source records as they are read, answering their StoredFeatures, and is
+// given the others' StoredFeatures), then fills a
+// shared table of levels alongside the other threads, and for the batch works out each record's index
+// row parts as text and the blocks' sizes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { blockHashInto, countBlocks } from './block-hash.js';
 import { blockingKeys } from './blocking.js';
 import { familyKeys } from './families.js';
 import { prepareRecord, type Prepared } from './features.js';
-import type { LinkageRecord } from './linkage-record.js';
+import { fromCanonical, type LinkageRecord } from './linkage-record.js';
 import type { BlockingRule } from './model.js';
 import { fillSharedLevels, type SharedLevels } from './pair-levels.js';
-import type { IndexRowParts, IndexRows } from './parallel-levels.js';
+import type { IndexRowParts, IndexRows, SourcePage } from './parallel-levels.js';
 import { fromStored, type StoredFeatures, toStored } from './stored-features.js';
 
 const data = workerData as { records: LinkageRecord[]; comparisons: string[] } | { stored: true };
 const prepared: Prepared[] = 'records' in data ? data.records.map(prepareRecord) : [];
+/** Each batch record's StoredFeatures as JSON, kept from preparing for its index row. */
+const storedText: string[] = [];
+
+/** A page of source records prepared and kept; answers their StoredFeatures as one JSON array. */
+function preparePage(page: SourcePage): string {
+  const texts = page.records.map((json, i) => {
+    let p: Prepared;
+    try {
+      p = prepareRecord(fromCanonical(page.agencies[i]!, JSON.parse(json), page.invalidFields[i]));
+    } catch (error) {
+      // Its kind and place only: a parser's message quotes the record.
+      throw new Error(`record ${prepared.length + 1} could not be prepared (${(error as Error).name})`);
+    }
+    prepared.push(p);
+    const text = JSON.stringify(toStored(p));
+    storedText.push(text);
+    return text;
+  });
+  return `[${texts.join(',')}]`;
+}
 
 /**
  * Every record's index row parts (features and family keys as JSON, blocking keys hashed as a
@@ -24,12 +45,12 @@ function indexRows(rules: readonly BlockingRule[]): IndexRows {
   // Two 32-bit words a hash, and at most one key a rule for each record.
   const hashes = new Uint32Array(2 * rules.length * prepared.length);
   let n = 0;
-  const rows = prepared.map((p): IndexRowParts => {
+  const rows = prepared.map((p, i): IndexRowParts => {
     const keys = blockingKeys(p, rules);
     const from = n;
     for (const key of keys) blockHashInto(key, hashes, 2 * n++);
     const asBigInt = new BigInt64Array(hashes.buffer, 8 * from, keys.length);
-    return [JSON.stringify(toStored(p)), `{${asBigInt.join(',')}}`, JSON.stringify(familyKeys(p))];
+    return [storedText[i]!, `{${asBigInt.join(',')}}`, JSON.stringify(familyKeys(p))];
   });
   const blocks = countBlocks(new BigInt64Array(hashes.buffer, 0, n));
   const lines: string[] = [];
@@ -37,10 +58,19 @@ function indexRows(rules: readonly BlockingRule[]): IndexRows {
   return { rows, blocks: lines };
 }
 
-type Message = { page: string } | { index: BlockingRule[] } | { shared: SharedLevels; comparisons: string[] };
+type Message =
+  | { prepare: SourcePage }
+  | { stored: string[] }
+  | { index: BlockingRule[] }
+  | { shared: SharedLevels; comparisons: string[] };
 
 parentPort!.on('message', (message: Message) => {
-  if ('page' in message) for (const s of JSON.parse(message.page) as StoredFeatures[]) prepared.push(fromStored(s));
+  if ('prepare' in message) parentPort!.postMessage(preparePage(message.prepare));
+  else if ('stored' in message)
+    for (const text of message.stored) {
+      prepared.push(fromStored(JSON.parse(text) as StoredFeatures));
+      storedText.push(text);
+    }
   else if ('index' in message) parentPort!.postMessage(indexRows(message.index));
   else {
     fillSharedLevels(prepared, message.shared, message.comparisons);

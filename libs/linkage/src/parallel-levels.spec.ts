@@ -6,15 +6,20 @@ import {
   candidatePairs,
   computeLevels,
   familyKeys,
+  fromCanonical,
+  fromStored,
   LevelsHelper,
   pairLevels,
   parallelLevels,
   prepareRecord,
   readCsvSource,
+  type SourcePage,
+  type StoredFeatures,
   toStored,
   validateModelConfig,
   type CsvMapping,
 } from '@joinedup/linkage';
+import { generatePlace } from '@joinedup/place';
 
 const DATA = resolve(process.cwd(), '../shared/data/linkage');
 
@@ -52,23 +57,32 @@ describe('the batch helper thread', () => {
   const checked = validateModelConfig(JSON.parse(readFileSync('config/linkage/model.json', 'utf8')));
   if (!checked.ok) throw new Error(checked.problems.join('; '));
   const model = checked.model;
-  const mapping = JSON.parse(readFileSync('config/linkage/mappings/febrl.json', 'utf8')) as CsvMapping;
-  const prepared = readCsvSource(resolve(DATA, 'dataset1.csv'), mapping).records.map(prepareRecord);
-  const page = (from: number, to: number) =>
-    `[${prepared
-      .slice(from, to)
-      .map((p) => JSON.stringify(toStored(p)))
-      .join(',')}]`;
+  // Source records as the batch reads them, with the errors the service sees; one has an invalid NHS number.
+  const source = [...generatePlace({ seed: 7, records: 3000 })].map(({ record }, i) => {
+    const { agency, ...canonical } = record;
+    return { agency, canonical, invalid: i === 5 ? ['identifiers[0].value'] : [] };
+  });
+  const prepared = source.map((s) => prepareRecord(fromCanonical(s.agency, s.canonical, s.invalid)));
+  const page = (from: number, to: number): SourcePage => ({
+    agencies: source.slice(from, to).map((s) => s.agency),
+    records: source.slice(from, to).map((s) => JSON.stringify(s.canonical)),
+    invalidFields: source.slice(from, to).map((s) => s.invalid),
+  });
 
-  it('given the records page by page, answers their index row parts, and fills the levels alongside this thread exactly', async () => {
+  it('prepares source records page by page, answers their index row parts, and fills the levels alongside this thread exactly', async () => {
     const helper = new LevelsHelper(model.comparisons);
     try {
-      helper.add(page(0, 400), 400);
-      helper.add(page(400, prepared.length), prepared.length - 400);
+      const answers = await Promise.all([helper.prepare(page(0, 400)), helper.prepare(page(400, prepared.length))]);
+      // What comes back is each record's StoredFeatures, in order, as this thread would have prepared them.
+      const back = answers.flatMap((a) => JSON.parse(a) as StoredFeatures[]);
+      expect(back).toEqual(prepared.map(toStored));
+      expect(prepared[5]!.nhs).toBe('');
+      expect(prepared.filter((p) => p.nhs).length).toBeGreaterThan(100);
       const index = helper.indexRows(model.blocking);
       const { pairs } = candidatePairs(prepared, model.blocking, model.maxBlockSize);
-      const spread = await helper.levels(prepared, pairs);
+      const spread = await helper.levels(back.map(fromStored), pairs);
       const single = computeLevels(prepared, pairs, model.comparisons);
+      expect(pairs.length).toBeGreaterThan(1000);
       expect(Buffer.from(spread.levels.buffer).equals(Buffer.from(single.levels.buffer))).toBe(true);
       expect(Buffer.from(spread.swapped.buffer).equals(Buffer.from(single.swapped.buffer))).toBe(true);
       const { rows, blocks } = await index;
@@ -91,9 +105,21 @@ describe('the batch helper thread', () => {
 
   it('refuses levels for records it was not given, and fails questions once its thread is gone', async () => {
     const helper = new LevelsHelper(model.comparisons);
-    helper.add(page(0, 10), 10);
+    await helper.prepare(page(0, 10));
     await expect(helper.levels(prepared, new Float64Array([1]))).rejects.toThrow(/holds 10 of/);
     await helper.close();
     await expect(helper.indexRows(model.blocking)).rejects.toThrow(/exited/);
+  });
+
+  it('fails a page it cannot read, saying which record and not what it holds', async () => {
+    const helper = new LevelsHelper(model.comparisons);
+    try {
+      await helper.prepare(page(0, 2));
+      const failed = helper.prepare({ agencies: ['a'], records: ['{"name": "Ann Smith'], invalidFields: [[]] });
+      await expect(failed).rejects.toThrow('record 3 could not be prepared (SyntaxError)');
+      await expect(failed).rejects.not.toThrow(/Smith/);
+    } finally {
+      await helper.close();
+    }
   });
 });

@@ -66,10 +66,22 @@ export interface IndexRows {
 }
 
 /**
- * A helper thread for the service's batch, which prepares records as it reads them from the database:
- * each page's features go to the thread as StoredFeatures JSON (one string, copied, not a million
- * objects cloned). While this thread blocks, the helper works out every record's index row parts
- * (`indexRows`); then `levels` compares the pairs there and here, each thread taking chunks as it goes.
+ * A page of source records as the batch reads them: each canonical record as its JSON text (parsed
+ * there, not here), with its agency and the fields intake found invalid.
+ */
+export interface SourcePage {
+  agencies: string[];
+  records: string[];
+  invalidFields: string[][];
+}
+
+/**
+ * A helper thread for the service's batch, which holds every record's prepared features as this thread
+ * does. As the records are read, a page at a time, either the helper prepares them (`prepare`) and
+ * answers their features as StoredFeatures JSON, one string a page (copied, not a million objects
+ * cloned), or this thread does and sends it theirs (`add`). While this thread blocks, the helper works
+ * out every record's index row parts (`indexRows`), with the features' JSON kept from the pages; then
+ * `levels` compares the pairs there and here, each thread taking chunks as it goes.
  */
 export class LevelsHelper {
   private readonly worker = new Worker(entry, { workerData: { stored: true } });
@@ -98,10 +110,16 @@ export class LevelsHelper {
     });
   }
 
-  /** The next records in order, as a JSON array of StoredFeatures. */
-  add(page: string, count: number): void {
-    this.worker.postMessage({ page });
-    this.sent += count;
+  /** The next records in order, prepared by this thread: each one's StoredFeatures as JSON. */
+  add(stored: string[]): void {
+    this.sent += stored.length;
+    this.worker.postMessage({ stored });
+  }
+
+  /** Prepares the next records in order and keeps them; answers their StoredFeatures as one JSON array. */
+  prepare(page: SourcePage): Promise<string> {
+    this.sent += page.records.length;
+    return this.ask<string>({ prepare: page });
   }
 
   /** Every record's index row parts and the blocks' sizes (asked early: the helper works on them meanwhile). */
