@@ -14,6 +14,7 @@ import { GovernanceDecisionEntity } from './governance-decision.entity.js';
 import { FamilyEntity } from './family.entity.js';
 import { LinkageChangeEntity } from './linkage-change.entity.js';
 import { LinkageDecisionEntity } from './linkage-decision.entity.js';
+import { LinkageExplanationEntity } from './linkage-explanation.entity.js';
 import { LinkageLinkEntity } from './linkage-link.entity.js';
 import { LinkageRecordEntity } from './linkage-record.entity.js';
 import { LinkageModelVersionEntity } from './linkage-model-version.entity.js';
@@ -47,6 +48,7 @@ export {
   LeadOfferEntity,
   LeadPolicyVersionEntity,
   LinkageBlockEntity,
+  LinkageExplanationEntity,
   LinkedPersonEntity,
   LinkageRecordEntity,
   LinkageLinkEntity,
@@ -87,6 +89,7 @@ export const ENTITIES = [
   LinkedPersonEntity,
   FamilyEntity,
   LinkageLinkEntity,
+  LinkageExplanationEntity,
   LinkageDecisionEntity,
   LinkageChangeEntity,
   LinkageBlockEntity,

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm'
 
 /**
  * A scored pair of source records at or above the review threshold (a < b), with each comparison's level
- * and weight so it can be explained. `decision` is the model's; `governance` says whether a cross-agency
+ * and weight (its explanation) so it can be explained. `decision` is the model's; `governance` says whether a cross-agency
  * link was allowed for identity-matching (a denied pair never joins a person).
  */
 @Entity({ name: 'linkage_link' })
@@ -25,9 +25,9 @@ export class LinkageLinkEntity {
   @Column({ type: 'text' })
   governance!: 'same-agency' | 'allowed' | 'denied';
 
-  /** [{ name, level, label, weight }] */
-  @Column({ type: 'jsonb' })
-  comparisons!: Record<string, unknown>[];
+  /** Its comparisons' levels and weights (shared with every link scored alike). */
+  @Column({ name: 'explanation_id', type: 'uuid' })
+  explanationId!: string;
 
   @Column({ name: 'model_version', type: 'text' })
   modelVersion!: string;

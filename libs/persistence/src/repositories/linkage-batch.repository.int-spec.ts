@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { createDataSource, LinkageBatchRepository, withSystemScope } from '@joinedup/persistence';
+import {
+  createDataSource,
+  LinkageBatchRepository,
+  LinkageRepository,
+  md5Uuid,
+  type StoredLink,
+  withSystemScope,
+} from '@joinedup/persistence';
 import { createTestDatabase, type TestDatabase } from '@joinedup/testing';
 
 describe('LinkageBatchRepository: families and persons streamed in', () => {
@@ -56,5 +63,84 @@ describe('LinkageBatchRepository: families and persons streamed in', () => {
     expect(again.persons.filter((p, i) => p.xmin !== stored.persons[i]!.xmin).map((p) => p.id)).toEqual([
       persons[0]!.id,
     ]);
+  });
+});
+
+describe('LinkageBatchRepository: links share their explanations', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  const batch = new LinkageBatchRepository();
+  const repo = new LinkageRepository();
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = createDataSource(db.appUrl);
+    await dataSource.initialize();
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  const explanation = (level: number) => [
+    { name: 'given', level, label: `level ${level}, with "quotes", a tab\tand Siân’s`, weight: level * 1.5 },
+    { name: 'dob', level: 0, label: 'exact', weight: 4.25 },
+  ];
+  const link = (a: string, b: string, level: number, shared?: string): StoredLink => ({
+    ...(a < b ? { a, b } : { a: b, b: a }),
+    probability: 0.5 + level / 10,
+    decision: 'link',
+    governance: 'allowed',
+    comparisons: explanation(level),
+    comparisonsJson: shared,
+    modelVersion: 'v1',
+  });
+  const counts = () =>
+    withSystemScope(dataSource, async (m) => {
+      const [row] = await m.query<{ links: number; explanations: number }[]>(
+        `SELECT (SELECT count(*) FROM linkage_link)::int AS links, (SELECT count(*) FROM linkage_explanation)::int AS explanations`,
+      );
+      return row!;
+    });
+
+  it('names an explanation by the MD5 of its JSON text exactly as PostgreSQL does', async () => {
+    const texts = ['', '[]', JSON.stringify(explanation(2)), 'Siân’s Zoë 😀'];
+    const [row] = await dataSource.query<{ ids: string[] }[]>(
+      `SELECT array_agg(md5(t)::uuid::text ORDER BY o) AS ids
+      FROM unnest($1::text[]) WITH ORDINALITY AS x(t, o)`,
+      [texts],
+    );
+    expect(texts.map(md5Uuid)).toEqual(row!.ids);
+  });
+
+  it('writes each distinct explanation once for a batch, reads every link with its own, and lets unused ones go', async () => {
+    const ids = Array.from({ length: 40 }, () => randomUUID());
+    const shared = [1, 2, 3].map((level) => JSON.stringify(explanation(level)));
+    // Thirty links scored three ways, some sharing one JSON string (as a batch gives them), some not.
+    const links = ids
+      .slice(0, 30)
+      .map((id, i) => link(id, ids[i + 1]!, (i % 3) + 1, i % 2 === 0 ? shared[i % 3] : undefined))
+      .sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : 1));
+    await withSystemScope(dataSource, (m) => batch.replaceAllLinks(m, links));
+    expect(await counts()).toEqual({ links: 30, explanations: 3 });
+    const read = await withSystemScope(dataSource, (m) => repo.linksAmong(m, ids));
+    expect(read).toHaveLength(30);
+    for (const l of read) {
+      const given = links.find((x) => x.a === l.a && x.b === l.b)!;
+      expect(l.comparisons).toEqual(given.comparisons);
+    }
+
+    // A single record's links (the incremental path) reuse the stored explanation and add a new one.
+    await withSystemScope(dataSource, (m) =>
+      repo.replaceLinksOf(m, [ids[35]!], [link(ids[35]!, ids[36]!, 2), link(ids[35]!, ids[37]!, 7)]),
+    );
+    expect(await counts()).toEqual({ links: 32, explanations: 4 });
+    const one = await withSystemScope(dataSource, (m) => repo.link(m, ids[37]!, ids[35]!));
+    expect(one!.comparisons).toEqual(explanation(7));
+
+    // The next batch uses one of them: the others go.
+    await withSystemScope(dataSource, (m) => batch.replaceAllLinks(m, [link(ids[0]!, ids[1]!, 7)]));
+    expect(await counts()).toEqual({ links: 1, explanations: 1 });
+    const [kept] = await withSystemScope(dataSource, (m) => repo.linksAmong(m, [ids[0]!, ids[1]!]));
+    expect(kept!.comparisons).toEqual(explanation(7));
   });
 });

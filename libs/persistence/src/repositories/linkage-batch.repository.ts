@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
@@ -53,24 +54,45 @@ export class LinkageBatchRepository {
   }
 
   /**
-   * Every link replaced, streamed in by COPY as the index rows are (see writeIndex). In key order (a, b),
-   * as the caller gives them, the primary key's pages fill one after another instead of at random (a
-   * sort in the database would spill half a gigabyte of explanations to disk at a million records).
+   * Every link replaced, streamed in by COPY as the index rows are (see writeIndex). Each distinct
+   * explanation is written once (a few thousand for half a million links), named by the MD5 of its JSON
+   * text as the incremental path names it, and the ones no link uses any more go. In key order (a, b),
+   * as the caller gives them, the primary key's pages fill one after another instead of at random.
    */
   async replaceAllLinks(m: EntityManager, links: readonly StoredLink[]): Promise<void> {
     await m.query(`DELETE FROM linkage_link`);
+    // Links scored alike share one JSON string (see explainedPairs): the Map finds it by its cached hash.
+    const idOf = new Map<string, string>();
+    const explanationOf = links.map((l) => {
+      const json = l.comparisonsJson ?? JSON.stringify(l.comparisons);
+      let id = idOf.get(json);
+      if (id === undefined) idOf.set(json, (id = md5Uuid(json)));
+      return id;
+    });
     await throughTemporaryTable(
       m,
-      `linkage_batch_link (a uuid, b uuid, probability float8, decision text, governance text, comparisons jsonb,
+      `linkage_batch_explanation (id uuid, comparisons jsonb)`,
+      (function* () {
+        for (const [json, id] of idOf) yield `${id}\t${copyText(json)}\n`;
+      })(),
+      `INSERT INTO linkage_explanation (id, comparisons) SELECT id, comparisons FROM linkage_batch_explanation
+       ON CONFLICT (id) DO NOTHING`,
+    );
+    await throughTemporaryTable(
+      m,
+      `linkage_batch_link (a uuid, b uuid, probability float8, decision text, governance text, explanation uuid,
          model_version text)`,
       (function* () {
-        for (const l of links)
-          yield `${l.a}\t${l.b}\t${l.probability}\t${l.decision}\t${l.governance}\t${copyText(
-            l.comparisonsJson ?? JSON.stringify(l.comparisons),
-          )}\t${copyText(l.modelVersion)}\n`;
+        for (let i = 0; i < links.length; i += 1) {
+          const l = links[i]!;
+          yield `${l.a}\t${l.b}\t${l.probability}\t${l.decision}\t${l.governance}\t${explanationOf[i]}\t${copyText(l.modelVersion)}\n`;
+        }
       })(),
-      `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
+      `INSERT INTO linkage_link (a, b, probability, decision, governance, explanation_id, model_version)
        SELECT * FROM linkage_batch_link`,
+    );
+    await m.query(
+      `DELETE FROM linkage_explanation e WHERE NOT EXISTS (SELECT 1 FROM linkage_link l WHERE l.explanation_id = e.id)`,
     );
   }
 
@@ -182,6 +204,13 @@ const copyText = (v: string) =>
   /[\\\t\n\r]/.test(v)
     ? v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)
     : v;
+
+/** The MD5 of a text's UTF-8 bytes as a uuid, as PostgreSQL's `md5(text)::uuid` answers it. */
+export const md5Uuid = (text: string): string =>
+  createHash('md5')
+    .update(text, 'utf8')
+    .digest('hex')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 /** A PostgreSQL array literal of text values, each quoted (so commas, braces and spaces are kept). */
 const arrayText = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;

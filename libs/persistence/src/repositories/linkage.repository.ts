@@ -177,10 +177,18 @@ export class LinkageRepository {
     if (ids.length > 0)
       await preparedRows(m, `DELETE FROM linkage_link WHERE a = ANY($1::uuid[]) OR b = ANY($1::uuid[])`, [ids]);
     if (links.length === 0) return;
+    // Each explanation is stored once, named by the MD5 of its JSON text (see LinkageExplanationEntity).
     await preparedRows(
       m,
-      `INSERT INTO linkage_link (a, b, probability, decision, governance, comparisons, model_version)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::float8[], $4::text[], $5::text[], $6::jsonb[], $7::text[])`,
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::float8[], $4::text[], $5::text[], $6::text[], $7::text[])
+           AS x(a, b, probability, decision, governance, comparisons, model_version)),
+       explained AS (
+         INSERT INTO linkage_explanation (id, comparisons)
+         SELECT DISTINCT ON (md5(comparisons)) md5(comparisons)::uuid, comparisons::jsonb FROM input
+         ON CONFLICT (id) DO NOTHING)
+       INSERT INTO linkage_link (a, b, probability, decision, governance, explanation_id, model_version)
+       SELECT a, b, probability, decision, governance, md5(comparisons)::uuid, model_version FROM input`,
       [
         links.map((l) => l.a),
         links.map((l) => l.b),
@@ -219,8 +227,9 @@ export class LinkageRepository {
 
   async linksAmong(m: EntityManager, ids: readonly string[]): Promise<StoredLink[]> {
     return m.query(
-      `SELECT a, b, probability, decision, governance, comparisons, model_version AS "modelVersion"
-       FROM linkage_link WHERE a = ANY($1::uuid[]) AND b = ANY($1::uuid[])`,
+      `SELECT a, b, probability, decision, governance, e.comparisons, model_version AS "modelVersion"
+       FROM linkage_link JOIN linkage_explanation e ON e.id = explanation_id
+       WHERE a = ANY($1::uuid[]) AND b = ANY($1::uuid[])`,
       [ids],
     );
   }
@@ -449,8 +458,8 @@ export class LinkageRepository {
   async link(m: EntityManager, a: string, b: string): Promise<StoredLink | null> {
     const [x, y] = a < b ? [a, b] : [b, a];
     const [row] = await m.query<StoredLink[]>(
-      `SELECT a, b, probability, decision, governance, comparisons, model_version AS "modelVersion"
-       FROM linkage_link WHERE a = $1 AND b = $2`,
+      `SELECT a, b, probability, decision, governance, e.comparisons, model_version AS "modelVersion"
+       FROM linkage_link JOIN linkage_explanation e ON e.id = explanation_id WHERE a = $1 AND b = $2`,
       [x, y],
     );
     return row ?? null;
@@ -459,8 +468,8 @@ export class LinkageRepository {
   /** Pairs waiting for a person: between the thresholds, allowed, and not yet decided. Keyset by (a, b). */
   async reviewPage(m: EntityManager, after: { a: string; b: string } | null, limit: number): Promise<StoredLink[]> {
     return m.query(
-      `SELECT l.a, l.b, l.probability, l.decision, l.governance, l.comparisons, l.model_version AS "modelVersion"
-       FROM linkage_link l
+      `SELECT l.a, l.b, l.probability, l.decision, l.governance, e.comparisons, l.model_version AS "modelVersion"
+       FROM linkage_link l JOIN linkage_explanation e ON e.id = l.explanation_id
        WHERE l.decision = 'review' AND l.governance <> 'denied'
          AND NOT EXISTS (SELECT 1 FROM linkage_decision d WHERE d.a = l.a AND d.b = l.b)
          AND ($1::uuid IS NULL OR (l.a, l.b) > ($1::uuid, $2::uuid))
