@@ -54,17 +54,7 @@ export function decideBatchGate(engine: GovernanceEngine, pairs: readonly GatePa
       };
       const decision = engine.decide(request);
       if (decision.decision !== 'allow') allowed = false;
-      const key = JSON.stringify([
-        fromAgency,
-        toAgency,
-        decision.decision,
-        decision.agreement?.id,
-        decision.agreement?.version,
-        decision.consentRef,
-        decision.categories,
-        decision.fields,
-        decision.reasons,
-      ]);
+      const key = answerKey(fromAgency, toAgency, decision);
       const group = open.get(key) ?? open.set(key, { request, decision, refs: new Set(), pairs: 0 }).get(key)!;
       for (const ref of subject) group.refs.add(ref);
       group.pairs += 1;
@@ -74,4 +64,19 @@ export function decideBatchGate(engine: GovernanceEngine, pairs: readonly GatePa
   });
   for (const key of [...open.keys()]) close(key);
   return { answers, groups };
+}
+
+/** Marks a missing value (null), which no agency id, agreement, category, field or reason holds. */
+const NONE = '\u0002';
+const list = (values: readonly string[] | null) => (values === null ? NONE : values.join('\u0001'));
+
+/**
+ * What makes two answers the same group: direction, outcome, agreement version, consent, categories,
+ * fields and reasons, as one string. Joined by control characters that none of them holds (a batch makes
+ * a million of these keys: JSON.stringify of the same parts took most of the gate's time).
+ */
+export function answerKey(fromAgency: string, toAgency: string, d: Decision): string {
+  return `${fromAgency}\u0000${toAgency}\u0000${d.decision}\u0000${d.agreement?.id ?? NONE}\u0000${
+    d.agreement?.version ?? NONE
+  }\u0000${d.consentRef ?? NONE}\u0000${list(d.categories)}\u0000${list(d.fields)}\u0000${list(d.reasons)}`;
 }

@@ -76,9 +76,11 @@ export function placeEveryone(
 
 /** Ids active before that the answer no longer uses: merged ones name their successor. */
 function retired(active: Iterable<string>, answer: StableIdAnswer): Retired[] {
+  const ids = [...active];
+  if (ids.length === 0) return []; // a first link: nothing to look up among the ids in use
   const inUse = new Set(answer.ids);
   const mergedInto = new Map(answer.merges.flatMap((m) => m.from.map((id) => [id, m.into] as const)));
-  return [...active].filter((id) => !inUse.has(id)).map((id) => ({ id, into: mergedInto.get(id) ?? null }));
+  return ids.filter((id) => !inUse.has(id)).map((id) => ({ id, into: mergedInto.get(id) ?? null }));
 }
 
 /** The change log rows of one stable-id answer; `details` marks where they came from (a batch). */

@@ -285,11 +285,9 @@ export async function relinkAll(
         await batch.activeAges(m, 'family'),
       );
       await yieldToLoop();
-      const familiesBefore = familyMembership(before);
-      const familiesAfter = familyMembership(rows.map((r, i) => ({ id: r.id, family: placed.familyOfRecord[i]! })));
-      const changed = [...new Set([...familiesBefore.keys(), ...familiesAfter.keys()])].filter(
-        (f) => familiesBefore.get(f) !== familiesAfter.get(f),
-      );
+      // A first link changes every family it forms: no membership to compare (a million ids to sort and join).
+      const changed =
+        before.length === 0 ? placed.families.map((f) => f.id) : changedFamilies(before, rows, placed.familyOfRecord);
       const diff: RelinkDiff = {
         modelVersion: model.version,
         records: rows.length,
@@ -340,6 +338,19 @@ export async function relinkAll(
   } finally {
     await helper?.close();
   }
+}
+
+/** Families whose records differ before and after (created, emptied or changed). */
+function changedFamilies(
+  before: readonly { id: string; family: string | null }[],
+  rows: readonly LiveRecord[],
+  familyOfRecord: readonly string[],
+): string[] {
+  const familiesBefore = familyMembership(before);
+  const familiesAfter = familyMembership(rows.map((r, i) => ({ id: r.id, family: familyOfRecord[i]! })));
+  return [...new Set([...familiesBefore.keys(), ...familiesAfter.keys()])].filter(
+    (f) => familiesBefore.get(f) !== familiesAfter.get(f),
+  );
 }
 
 /** family id -> its records, sorted and joined: equal strings mean an unchanged family. */
