@@ -5,22 +5,48 @@
  * them itself can count blocks and write index rows without PostgreSQL hashing twelve million keys again.
  */
 const encoder = new TextEncoder();
+/** The key being hashed, as UTF-8 (see keyStart): one at a time, in this module's buffer. */
 let bytes = new Uint8Array(256);
+let length = 0;
 
 const rot = (x: number, k: number) => (x << k) | (x >>> (32 - k));
 
+/**
+ * Starts a key to hash from its parts (`keyPart`, then `keyHashInto`), so a caller that builds keys from
+ * several values hashes them without joining them into a string first (a million records, a dozen keys each).
+ */
+export function keyStart(): void {
+  length = 0;
+}
+
+/** Appends `text` to the key being hashed. */
+export function keyPart(text: string): void {
+  const n = text.length;
+  if (bytes.length < length + 3 * n) {
+    const grown = new Uint8Array(2 * (length + 3 * n));
+    grown.set(bytes.subarray(0, length));
+    bytes = grown;
+  }
+  for (let i = 0; i < n; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c > 127) {
+      // The rest as UTF-8: three bytes a UTF-16 unit at most, room made above.
+      length += encoder.encodeInto(text.slice(i), bytes.subarray(length)).written;
+      return;
+    }
+    bytes[length++] = c;
+  }
+}
+
 /** Writes the hash of `key` as two 32-bit words, low then high, at `out[at]` and `out[at + 1]`. */
 export function blockHashInto(key: string, out: Uint32Array | Int32Array, at: number): void {
-  let length = key.length;
-  let ascii = true;
-  for (let i = 0; i < length; i += 1) if (key.charCodeAt(i) > 127) ascii = false;
-  if (ascii) {
-    if (bytes.length < length) bytes = new Uint8Array(length * 2);
-    for (let i = 0; i < length; i += 1) bytes[i] = key.charCodeAt(i);
-  } else {
-    if (bytes.length < length * 3) bytes = new Uint8Array(length * 3);
-    length = encoder.encodeInto(key, bytes).written;
-  }
+  keyStart();
+  keyPart(key);
+  keyHashInto(out, at);
+}
+
+/** Writes the hash of the key built since `keyStart`, as `blockHashInto` does. */
+export function keyHashInto(out: Uint32Array | Int32Array, at: number): void {
   const u = bytes;
   let a = (0x9e3779b9 + length + 3923095) | 0;
   let b = a;

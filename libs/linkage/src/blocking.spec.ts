@@ -1,4 +1,16 @@
-import { BLOCKING_KEYS, candidatePairs, prepareRecord, type LinkageRecord } from '@joinedup/linkage';
+import { readFileSync } from 'node:fs';
+import {
+  BLOCKING_KEYS,
+  blockHash,
+  blockingKey,
+  blockingKeyHashInto,
+  candidatePairs,
+  fromCanonical,
+  prepareRecord,
+  validateModelConfig,
+  type LinkageRecord,
+} from '@joinedup/linkage';
+import { generatePlace } from '@joinedup/place';
 
 const record = (id: string, fields: Partial<LinkageRecord>) => prepareRecord({ id, source: 's', ...fields });
 
@@ -51,5 +63,36 @@ describe('candidate pairs', () => {
     const capped = candidatePairs(records, [rules[0]!, { ...rules[1]!, maxBlockSize: 2 }], 100);
     expect(capped.pairs.length).toBe(1);
     expect(capped.reports[1]).toMatchObject({ candidatePairs: 0, skippedBlocks: 1 });
+  });
+
+  it('hashes each key from its parts exactly as the key itself hashes, and writes nothing where there is no key', () => {
+    const checked = validateModelConfig(JSON.parse(readFileSync('config/linkage/model.json', 'utf8')));
+    if (!checked.ok) throw new Error(checked.problems.join('; '));
+    const rules = [...checked.model.blocking, { name: 'unknown-part', keys: ['nhs', 'no-such-part'] }];
+    const records = [
+      ...[...generatePlace({ seed: 3, records: 1500 })].map(({ record: r }) => {
+        const { agency, ...canonical } = r;
+        return prepareRecord(fromCanonical(agency, canonical, []));
+      }),
+      record('x', { given: 'Siân', family: 'Ó Súilleabháin', postcode: 'NM5 8PB', birthDate: '1990-03-04' }),
+      record('y', { given: 'Zoë', family: 'Łukasiewicz-🙂', email: 'zoë@example.org' }),
+    ];
+    const out = new Uint32Array(2);
+    const hashed = new BigInt64Array(out.buffer);
+    let keys = 0;
+    for (const r of records)
+      for (const rule of rules) {
+        const key = blockingKey(rule, r);
+        out.fill(7);
+        expect(blockingKeyHashInto(rule, r, out, 0)).toBe(key !== '');
+        if (key === '') expect([...out]).toEqual([7, 7]);
+        else {
+          keys += 1;
+          expect(hashed[0]).toBe(blockHash(key));
+        }
+      }
+    expect(keys).toBeGreaterThan(records.length * 8);
+    // UTF-8 beyond ASCII went through too (an email address keeps its accents).
+    expect(rules.some((rule) => /[^\x00-\x7f]/.test(blockingKey(rule, records.at(-1)!)))).toBe(true);
   });
 });

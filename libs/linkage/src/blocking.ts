@@ -1,4 +1,4 @@
-import { blockHashInto, blockNumbers } from './block-hash.js';
+import { blockNumbers, keyHashInto, keyPart, keyStart } from './block-hash.js';
 import type { Prepared } from './features.js';
 import type { BlockingRule } from './model.js';
 
@@ -39,6 +39,33 @@ export function blockingKey(rule: BlockingRule, r: Prepared): string {
     key += `:${value}`;
   }
   return key;
+}
+
+/** Each rule's part getters, looked up once. */
+const partsOf = new WeakMap<BlockingRule, ((r: Prepared) => string)[]>();
+
+/**
+ * Writes the hash of `blockingKey(rule, r)` (see blockHashInto) at `out[at]`, without building the key;
+ * false when the record has no key for the rule (a part missing), and nothing is written.
+ */
+export function blockingKeyHashInto(
+  rule: BlockingRule,
+  r: Prepared,
+  out: Uint32Array | Int32Array,
+  at: number,
+): boolean {
+  let parts = partsOf.get(rule);
+  if (!parts) partsOf.set(rule, (parts = rule.keys.map((part) => BLOCKING_KEYS[part] ?? (() => ''))));
+  keyStart();
+  keyPart(rule.name);
+  for (const part of parts) {
+    const value = part(r);
+    if (!value) return false;
+    keyPart(':');
+    keyPart(value);
+  }
+  keyHashInto(out, at);
+  return true;
 }
 
 /** Every blocking key of a record: what the service stores in its persistent blocking index. */
@@ -88,12 +115,8 @@ function ruleBlocks(records: readonly Prepared[], rule: BlockingRule): { start: 
   const hashes = new Int32Array(2 * records.length);
   const keyed = new Int32Array(records.length);
   let count = 0;
-  for (let i = 0; i < records.length; i += 1) {
-    const key = blockingKey(rule, records[i]!);
-    if (!key) continue;
-    blockHashInto(key, hashes, 2 * count);
-    keyed[count++] = i;
-  }
+  for (let i = 0; i < records.length; i += 1)
+    if (blockingKeyHashInto(rule, records[i]!, hashes, 2 * count)) keyed[count++] = i;
   const { of, blocks } = blockNumbers(hashes, count);
   // A counting sort by block keeps each block's records in ascending order.
   const start = new Int32Array(blocks + 1);

@@ -4,8 +4,8 @@
 // shared table of levels alongside the other threads, and for the batch works out each record's index
 // row parts as text and the blocks' sizes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { blockHashInto, countBlocks } from './block-hash.js';
-import { blockingKeys } from './blocking.js';
+import { countBlocks } from './block-hash.js';
+import { blockingKeyHashInto } from './blocking.js';
 import { familyKeys } from './families.js';
 import { prepareRecord, type Prepared } from './features.js';
 import { fromCanonical, type LinkageRecord } from './linkage-record.js';
@@ -46,10 +46,9 @@ function indexRows(rules: readonly BlockingRule[]): IndexRows {
   const hashes = new Uint32Array(2 * rules.length * prepared.length);
   let n = 0;
   const rows = prepared.map((p, i): IndexRowParts => {
-    const keys = blockingKeys(p, rules);
     const from = n;
-    for (const key of keys) blockHashInto(key, hashes, 2 * n++);
-    const asBigInt = new BigInt64Array(hashes.buffer, 8 * from, keys.length);
+    for (const rule of rules) if (blockingKeyHashInto(rule, p, hashes, 2 * n)) n += 1;
+    const asBigInt = new BigInt64Array(hashes.buffer, 8 * from, n - from);
     return [storedText[i]!, `{${asBigInt.join(',')}}`, JSON.stringify(familyKeys(p))];
   });
   const blocks = countBlocks(new BigInt64Array(hashes.buffer, 0, n));
