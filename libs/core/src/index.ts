@@ -6,3 +6,4 @@ export * from './identifiers.js';
 export * from './canonical-json.js';
 export * from './prng.js';
 export * from './group-commit.js';
+export * from './text-array-literal.js';

@@ -311,12 +311,19 @@ export async function relinkAll(
         links.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0)),
       );
       progress('index rows');
+      // Records indexed before (and live) are upserted; the others are new rows, written straight in.
+      const wasIndexed = new Uint8Array(rows.length);
+      for (const p of before) wasIndexed[position.get(p.id)!] = 1;
+      const lines = (indexed: number) =>
+        (function* () {
+          for (let i = 0; i < rows.length; i += 1)
+            if (wasIndexed[i] === indexed) yield { text: indexText[i]!, personId: placed.personOfRecord[i]! };
+        })();
       await batch.writeIndex(
         m,
-        (function* () {
-          for (let i = 0; i < rows.length; i += 1) yield { text: indexText[i]!, personId: placed.personOfRecord[i]! };
-        })(),
-        // A first link of the place (or most of it): cheaper to build the blocking index than to fill it.
+        lines(0),
+        lines(1),
+        // A first link of the place (or most of it): cheaper to build the secondary indexes than to fill them.
         before.length < rows.length / 2,
       );
       progress('block sizes');

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { countBlocks } from './block-hash.js';
 import { blockingKeyHashInto } from './blocking.js';
+import { textArrayLiteral } from '@joinedup/core';
 import { familyKeys } from './families.js';
 import { prepareRecord, type Prepared } from './features.js';
 import { fromCanonical, type LinkageRecord } from './linkage-record.js';
@@ -38,8 +39,8 @@ function preparePage(page: SourcePage): string {
 }
 
 /**
- * Every record's index row parts (features and family keys as JSON, blocking keys hashed as a
- * PostgreSQL bigint array) and every block's size, as lines for COPY (`key TAB size`, ascending).
+ * Every record's index row parts (features as JSON, blocking keys hashed as a PostgreSQL bigint array,
+ * family keys as a text array) and every block's size, as lines for COPY (`key TAB size`, ascending).
  */
 function indexRows(rules: readonly BlockingRule[]): IndexRows {
   // Two 32-bit words a hash, and at most one key a rule for each record.
@@ -49,7 +50,7 @@ function indexRows(rules: readonly BlockingRule[]): IndexRows {
     const from = n;
     for (const rule of rules) if (blockingKeyHashInto(rule, p, hashes, 2 * n)) n += 1;
     const asBigInt = new BigInt64Array(hashes.buffer, 8 * from, n - from);
-    return [storedText[i]!, `{${asBigInt.join(',')}}`, JSON.stringify(familyKeys(p))];
+    return [storedText[i]!, `{${asBigInt.join(',')}}`, textArrayLiteral(familyKeys(p))];
   });
   const blocks = countBlocks(new BigInt64Array(hashes.buffer, 0, n));
   const lines: string[] = [];

@@ -55,7 +55,7 @@ export function parallelLevels(
 
 /**
  * A record's index row parts as text: its StoredFeatures as JSON, its blocking keys hashed (see
- * blockHash) as a PostgreSQL bigint array, its family keys as JSON.
+ * blockHash) as a PostgreSQL bigint array, its family keys as a text array literal.
  */
 export type IndexRowParts = [features: string, hashedKeys: string, family: string];
 

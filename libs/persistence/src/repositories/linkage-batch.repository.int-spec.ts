@@ -8,6 +8,7 @@ import {
   type StoredLink,
   withSystemScope,
 } from '@joinedup/persistence';
+import { textArrayLiteral } from '@joinedup/core';
 import { createTestDatabase, type TestDatabase } from '@joinedup/testing';
 
 describe('LinkageBatchRepository: families and persons streamed in', () => {
@@ -142,5 +143,78 @@ describe('LinkageBatchRepository: links share their explanations', () => {
     expect(await counts()).toEqual({ links: 1, explanations: 1 });
     const [kept] = await withSystemScope(dataSource, (m) => repo.linksAmong(m, [ids[0]!, ids[1]!]));
     expect(kept!.comparisons).toEqual(explanation(7));
+  });
+});
+
+describe('LinkageBatchRepository: index rows', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  const batch = new LinkageBatchRepository();
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataSource = createDataSource(db.appUrl);
+    await dataSource.initialize();
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  const row = (id: string, family: string[], person = randomUUID(), features = ['ref', 'Siân\tO\\Brien']) => ({
+    text: LinkageBatchRepository.indexText(id, 'csc', [
+      JSON.stringify(features),
+      `{${[1n, -(2n ** 63n)].join(',')}}`,
+      textArrayLiteral(family),
+    ]),
+    personId: person,
+  });
+  const stored = () =>
+    withSystemScope(dataSource, (m) =>
+      m.query<{ id: string; person: string; features: unknown; keys: string[]; family: string[]; xmin: string }[]>(
+        `SELECT source_record_id AS id, person_id AS person, features, blocking_keys AS keys, family_keys AS family,
+                xmin::text AS xmin
+         FROM linkage_record ORDER BY source_record_id`,
+      ),
+    );
+
+  it('writes new rows straight in and upserts indexed ones, keeping every value exactly and rewriting only what differs', async () => {
+    const ids = Array.from({ length: 4 }, () => randomUUID()).sort();
+    const family = ['household:csc/a "quoted", {braced} ref', 'back\\slash\tand tab', 'uprn:10001'];
+    const first = ids.slice(0, 3).map((id, i) => row(id, i === 0 ? family : []));
+    await withSystemScope(dataSource, (m) => batch.writeIndex(m, first, [], true));
+    const written = await stored();
+    expect(written.map((r) => r.id)).toEqual(ids.slice(0, 3));
+    expect(written[0]!.family).toEqual(family);
+    expect(written[1]!.family).toEqual([]);
+    expect(written[0]!.features).toEqual(['ref', 'Siân\tO\\Brien']);
+    expect(written[0]!.keys).toEqual(['1', String(-(2n ** 63n))]);
+    expect(written[0]!.person).toBe(first[0]!.personId);
+
+    // Again: the first two unchanged, the third moved to another person, a fourth new.
+    const moved = row(ids[2]!, [], randomUUID());
+    await withSystemScope(dataSource, (m) =>
+      batch.writeIndex(m, [row(ids[3]!, ['uprn:2'])], [first[0]!, first[1]!, moved], false),
+    );
+    const again = await stored();
+    expect(again.map((r) => r.id)).toEqual(ids);
+    expect(again[2]!.person).toBe(moved.personId);
+    expect(again[3]!.family).toEqual(['uprn:2']);
+    expect(again.slice(0, 2).map((r) => r.xmin)).toEqual(written.slice(0, 2).map((r) => r.xmin));
+    expect(again[2]!.xmin).not.toBe(written[2]!.xmin);
+    // The secondary indexes were built again after the first write.
+    const [indexes] = await dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'linkage_record'
+       AND indexname LIKE 'linkage_record_%'`,
+    );
+    expect(indexes!.n).toBe(3);
+  });
+
+  it('refuses a new row for a record already indexed, and keeps what was there', async () => {
+    const [existing] = await stored();
+    await expect(
+      withSystemScope(dataSource, (m) => batch.writeIndex(m, [row(existing!.id, ['uprn:3'])], [], false)),
+    ).rejects.toThrow(/duplicate key/);
+    const [after] = await stored();
+    expect(after).toEqual(existing);
   });
 });

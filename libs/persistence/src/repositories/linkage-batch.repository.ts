@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
+import { textArrayLiteral } from '@joinedup/core';
 import type { StoredLink } from './linkage.repository.js';
 
 /** A live record's place before a batch re-link: its person and that person's family. */
@@ -15,6 +16,12 @@ export interface IndexedPlace {
 export interface Retired {
   id: string;
   into: string | null;
+}
+
+/** One index row as `writeIndex` takes it: `indexText` and the record's person. */
+export interface IndexLine {
+  text: string;
+  personId: string;
 }
 
 /** Rows per statement: big enough that round trips do not count, small enough to stream. */
@@ -98,39 +105,48 @@ export class LinkageBatchRepository {
 
   /**
    * A record's index row as the text `writeIndex` streams, without its person (known later), from its
-   * features as JSON, blocking keys hashed as a bigint array and family keys as JSON: a batch keeps this
-   * one string per record instead of the record's prepared features, a few dozen objects each.
+   * features as JSON, blocking keys hashed as a bigint array and family keys as a text array: a batch
+   * keeps this one string per record instead of the record's prepared features, a few dozen objects each.
    */
   static indexText(id: string, agency: string, parts: readonly [string, string, string]): string {
     return `${id}\t${copyText(agency)}\t${copyText(parts[0])}\t${parts[1]}\t${copyText(parts[2])}`;
   }
 
   /**
-   * Index rows (`indexText`) with their person, written only where something differs from what is stored.
-   * The rows stream into a temporary table by COPY, then one statement upserts them in the order given
-   * (the batch gives them by id, so the primary key fills in order).
+   * Index rows (`indexText`) with their person. Records not indexed yet (`fresh`, a first link's million)
+   * stream by COPY straight into the table (it has no row-level security; see
+   * IndexLookupsWithoutRowSecurity): written once, not into a temporary table and again from it. Records
+   * indexed already stream into a temporary table, then one statement writes only the rows that differ,
+   * in the order given (the batch gives them by id, so the primary key fills in order). The caller holds
+   * the linkage lock, so what is indexed does not change meanwhile.
    */
   async writeIndex(
     m: EntityManager,
-    rows: Iterable<{ text: string; personId: string }>,
-    /** Most rows are new (a first link): drop the secondary indexes and build them after the rows are in. */
+    fresh: Iterable<IndexLine>,
+    indexed: Iterable<IndexLine>,
+    /** Most rows are new (a first link): drop the secondary indexes first and build them once the rows are in. */
     rebuild: boolean,
   ): Promise<void> {
-    await throughTemporaryTable(
-      m,
-      `linkage_batch_index (id uuid, agency text, features json, keys bigint[], family json, person uuid)`,
+    if (rebuild) await m.query(`SELECT linkage_indexes_drop()`);
+    const lines = (rows: Iterable<IndexLine>) =>
       (function* () {
         for (const r of rows) yield `${r.text}\t${r.personId}\n`;
-      })(),
+      })();
+    await copyInto(
+      m,
+      `COPY linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys, person_id) FROM STDIN`,
+      lines(fresh),
+    );
+    await throughTemporaryTable(
+      m,
+      `linkage_batch_index (id uuid, agency text, features json, keys bigint[], family text[], person uuid)`,
+      lines(indexed),
       `INSERT INTO linkage_record (source_record_id, agency_id, person_id, features, blocking_keys, family_keys)
-       SELECT i.id, i.agency, i.person, i.features, i.keys, ARRAY(SELECT json_array_elements_text(i.family))
-       FROM linkage_batch_index i
+       SELECT i.id, i.agency, i.person, i.features, i.keys, i.family FROM linkage_batch_index i
        ON CONFLICT (source_record_id) DO UPDATE SET person_id = EXCLUDED.person_id, features = EXCLUDED.features,
          blocking_keys = EXCLUDED.blocking_keys, family_keys = EXCLUDED.family_keys, updated_at = now()
        WHERE (linkage_record.person_id, linkage_record.features::text, linkage_record.blocking_keys, linkage_record.family_keys)
          IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.features::text, EXCLUDED.blocking_keys, EXCLUDED.family_keys)`,
-      // The secondary indexes go once the rows are in the temporary table, just before they are written.
-      rebuild ? `SELECT linkage_indexes_drop()` : undefined,
     );
     if (rebuild) await m.query(`SELECT linkage_indexes_build()`);
   }
@@ -159,7 +175,7 @@ export class LinkageBatchRepository {
       m,
       `linkage_batch_family (id uuid, reasons text[])`,
       (function* () {
-        for (const f of families) yield `${f.id}\t${copyText(arrayText(f.reasons))}\n`;
+        for (const f of families) yield `${f.id}\t${copyText(textArrayLiteral(f.reasons))}\n`;
       })(),
       `INSERT INTO family (id, reasons) SELECT id, reasons FROM linkage_batch_family ORDER BY id
        ON CONFLICT (id) DO UPDATE SET reasons = EXCLUDED.reasons, status = 'active', merged_into = NULL
@@ -212,12 +228,9 @@ export const md5Uuid = (text: string): string =>
     .digest('hex')
     .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
-/** A PostgreSQL array literal of text values, each quoted (so commas, braces and spaces are kept). */
-const arrayText = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
-
 /**
  * Rows streamed by COPY into a temporary table (`definition`: its name and columns), then written by one
- * statement (`write`, after `before` if given): COPY is the fastest way in, but cannot write a table with
+ * statement (`write`): COPY is the fastest way in, but cannot write a table with
  * row-level security, and cannot upsert.
  */
 async function throughTemporaryTable(
@@ -225,12 +238,10 @@ async function throughTemporaryTable(
   definition: string,
   lines: Iterable<string>,
   write: string,
-  before?: string,
 ): Promise<void> {
   const name = definition.slice(0, definition.indexOf(' '));
   await m.query(`CREATE TEMPORARY TABLE ${definition} ON COMMIT DROP`);
   await copyInto(m, `COPY ${name} FROM STDIN`, lines);
-  if (before) await m.query(before);
   await m.query(write);
   await m.query(`DROP TABLE ${name}`);
 }
