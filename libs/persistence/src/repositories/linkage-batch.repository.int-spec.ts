@@ -11,19 +11,21 @@ import {
 import { textArrayLiteral } from '@joinedup/core';
 import { createTestDatabase, type TestDatabase } from '@joinedup/testing';
 
+// One database for the file: each part writes tables the others do not read.
+let db: TestDatabase;
+let dataSource: DataSource;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dataSource = createDataSource(db.appUrl);
+  await dataSource.initialize();
+});
+afterAll(async () => {
+  await dataSource.destroy();
+  await db.drop();
+});
+
 describe('LinkageBatchRepository: families and persons streamed in', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
   const batch = new LinkageBatchRepository();
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = createDataSource(db.appUrl);
-    await dataSource.initialize();
-  });
-  afterAll(async () => {
-    await dataSource.destroy();
-    await db.drop();
-  });
 
   const read = () =>
     withSystemScope(dataSource, async (m) => ({
@@ -68,19 +70,8 @@ describe('LinkageBatchRepository: families and persons streamed in', () => {
 });
 
 describe('LinkageBatchRepository: links share their explanations', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
   const batch = new LinkageBatchRepository();
   const repo = new LinkageRepository();
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = createDataSource(db.appUrl);
-    await dataSource.initialize();
-  });
-  afterAll(async () => {
-    await dataSource.destroy();
-    await db.drop();
-  });
 
   const explanation = (level: number) => [
     { name: 'given', level, label: `level ${level}, with "quotes", a tab\tand Siân’s`, weight: level * 1.5 },
@@ -147,18 +138,7 @@ describe('LinkageBatchRepository: links share their explanations', () => {
 });
 
 describe('LinkageBatchRepository: index rows', () => {
-  let db: TestDatabase;
-  let dataSource: DataSource;
   const batch = new LinkageBatchRepository();
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = createDataSource(db.appUrl);
-    await dataSource.initialize();
-  });
-  afterAll(async () => {
-    await dataSource.destroy();
-    await db.drop();
-  });
 
   const row = (id: string, family: string[], person = randomUUID(), features = ['ref', 'Siân\tO\\Brien']) => ({
     text: LinkageBatchRepository.indexText(id, 'csc', [
