@@ -1,8 +1,7 @@
 // A worker thread that compares candidate pairs: it prepares the records once (for the service's batch,
 // it prepares some pages of source records as they are read, answering their StoredFeatures, and is
-// given the others' StoredFeatures), then fills a
-// shared table of levels alongside the other threads, and for the batch works out each record's index
-// row parts as text and the blocks' sizes.
+// given the others' StoredFeatures), then fills a shared table of levels alongside the other threads,
+// and for the batch works out each record's index row parts as text and the blocks' sizes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { countBlocks } from './block-hash.js';
 import { blockingKeyHashInto } from './blocking.js';
