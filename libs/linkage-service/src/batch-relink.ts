@@ -212,7 +212,6 @@ export async function relinkAll(
       const indexText = (index?.rows ?? []).map((parts, i) =>
         LinkageBatchRepository.indexText(rows[i]!.id, rows[i]!.agency_id, parts),
       );
-      const blockSizes = index?.blocks ?? [];
       prepared.length = 0;
 
       // Links: the scored pairs at or above review, explained, with the governance answer recorded.
@@ -326,8 +325,6 @@ export async function relinkAll(
         // A first link of the place (or most of it): cheaper to build the secondary indexes than to fill them.
         before.length < rows.length / 2,
       );
-      progress('block sizes');
-      await batch.replaceBlocks(m, blockSizes);
       progress(`${placed.families.length} families`);
       await batch.writeFamilies(m, placed.families);
       progress(`${placed.personRows.length} persons`);

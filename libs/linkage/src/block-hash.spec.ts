@@ -1,4 +1,4 @@
-import { blockHash, blockHashInto, blockNumbers, countBlocks } from '@joinedup/linkage';
+import { blockHash, blockHashInto, blockNumbers } from '@joinedup/linkage';
 
 describe('block hashes', () => {
   it('answers one bigint per key, the same every time, different for different keys', () => {
@@ -14,15 +14,6 @@ describe('block hashes', () => {
     ['postcode:LS1 4AP', 'given-exact:Łukasz', 'x'.repeat(40)].forEach((k, i) => blockHashInto(k, out, 2 * i));
     const viewed = new BigInt64Array(out.buffer);
     expect([...viewed]).toEqual(['postcode:LS1 4AP', 'given-exact:Łukasz', 'x'.repeat(40)].map(blockHash));
-  });
-
-  it('counts each distinct hash once, ascending as signed bigints, with its number of records', () => {
-    const hashes = BigInt64Array.from([5n, -3n, 5n, 2n ** 62n, -3n, 5n, -(2n ** 63n), 0n]);
-    const { keys, sizes } = countBlocks(hashes);
-    expect([...keys]).toEqual([-(2n ** 63n), -3n, 0n, 5n, 2n ** 62n]);
-    expect([...sizes]).toEqual([1, 2, 1, 3, 1]);
-    expect([...hashes]).toEqual([5n, -3n, 5n, 2n ** 62n, -3n, 5n, -(2n ** 63n), 0n]); // not sorted in place
-    expect(countBlocks(new BigInt64Array(0)).keys.length).toBe(0);
   });
 
   it("numbers blocks so that equal hashes share a number and numbers follow the hashes' order", () => {

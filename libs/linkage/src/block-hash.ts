@@ -124,29 +124,6 @@ function sortedWords(words: Uint32Array | Int32Array, count: number): Int32Array
 const repeats = (w: Int32Array, i: number) => i > 0 && w[2 * i] === w[2 * i - 2] && w[2 * i + 1] === w[2 * i - 1];
 
 /**
- * Every distinct hash with how many times it occurs, ascending (as PostgreSQL orders bigints): the block
- * sizes of a batch, counted in typed arrays (a `Map` of millions of keys is slow to fill and collect).
- */
-export function countBlocks(hashes: BigInt64Array): { keys: BigInt64Array; sizes: Int32Array } {
-  const words = sortedWords(new Int32Array(hashes.buffer, hashes.byteOffset, hashes.length * 2), hashes.length);
-  let distinct = 0;
-  for (let i = 0; i < hashes.length; i += 1) if (!repeats(words, i)) distinct += 1;
-  const keys = new BigInt64Array(distinct);
-  const keyWords = new Int32Array(keys.buffer);
-  const sizes = new Int32Array(distinct);
-  let d = -1;
-  for (let i = 0; i < hashes.length; i += 1) {
-    if (!repeats(words, i)) {
-      d += 1;
-      keyWords[2 * d] = words[2 * i]!;
-      keyWords[2 * d + 1] = words[2 * i + 1]!;
-    }
-    sizes[d]! += 1;
-  }
-  return { keys, sizes };
-}
-
-/**
  * A block number for each of `count` hashes (pairs of words as `blockHashInto` writes them): equal hashes
  * get equal numbers, from 0 to `blocks - 1`, in the hashes' order.
  */

@@ -1,9 +1,8 @@
 // A worker thread that compares candidate pairs: it prepares the records once (for the service's batch,
 // it prepares some pages of source records as they are read, answering their StoredFeatures, and is
 // given the others' StoredFeatures), then fills a shared table of levels alongside the other threads,
-// and for the batch works out each record's index row parts as text and the blocks' sizes.
+// and for the batch works out each record's index row parts as text.
 import { parentPort, workerData } from 'node:worker_threads';
-import { countBlocks } from './block-hash.js';
 import { blockingKeyHashInto } from './blocking.js';
 import { textArrayLiteral } from '@joinedup/core';
 import { familyKeys } from './families.js';
@@ -38,23 +37,19 @@ function preparePage(page: SourcePage): string {
 }
 
 /**
- * Every record's index row parts (features as JSON, blocking keys hashed as a PostgreSQL bigint array,
- * family keys as a text array) and every block's size, as lines for COPY (`key TAB size`, ascending).
+ * Every record's index row parts: features as JSON, blocking keys hashed as a PostgreSQL bigint array,
+ * family keys as a text array.
  */
 function indexRows(rules: readonly BlockingRule[]): IndexRows {
-  // Two 32-bit words a hash, and at most one key a rule for each record.
-  const hashes = new Uint32Array(2 * rules.length * prepared.length);
-  let n = 0;
+  // Two 32-bit words a hash, and at most one key a rule: one record's, reused.
+  const hashes = new Uint32Array(2 * rules.length);
   const rows = prepared.map((p, i): IndexRowParts => {
-    const from = n;
+    let n = 0;
     for (const rule of rules) if (blockingKeyHashInto(rule, p, hashes, 2 * n)) n += 1;
-    const asBigInt = new BigInt64Array(hashes.buffer, 8 * from, n - from);
+    const asBigInt = new BigInt64Array(hashes.buffer, 0, n);
     return [storedText[i]!, `{${asBigInt.join(',')}}`, textArrayLiteral(familyKeys(p))];
   });
-  const blocks = countBlocks(new BigInt64Array(hashes.buffer, 0, n));
-  const lines: string[] = [];
-  for (let i = 0; i < blocks.keys.length; i += 1) lines.push(`${blocks.keys[i]}\t${blocks.sizes[i]}\n`);
-  return { rows, blocks: lines };
+  return { rows };
 }
 
 type Message =

@@ -59,10 +59,9 @@ export function parallelLevels(
  */
 export type IndexRowParts = [features: string, hashedKeys: string, family: string];
 
-/** Every record's index row parts, in order, and its blocks' sizes as COPY lines (`key TAB size`, ascending). */
+/** Every record's index row parts, in order. */
 export interface IndexRows {
   rows: IndexRowParts[];
-  blocks: string[];
 }
 
 /**
@@ -122,7 +121,7 @@ export class LevelsHelper {
     return this.ask<string>({ prepare: page });
   }
 
-  /** Every record's index row parts and the blocks' sizes (asked early: the helper works on them meanwhile). */
+  /** Every record's index row parts (asked early: the helper works on them meanwhile). */
   indexRows(rules: readonly BlockingRule[]): Promise<IndexRows> {
     return this.ask({ index: rules });
   }

@@ -78,11 +78,7 @@ export const APPEND_ONLY_TABLES: readonly string[] = [
 ];
 
 /** SECURITY DEFINER functions the app role may call. */
-export const OWNER_FUNCTIONS: readonly string[] = [
-  'linkage_indexes_drop',
-  'linkage_indexes_build',
-  'linkage_blocks_clear',
-];
+export const OWNER_FUNCTIONS: readonly string[] = ['linkage_indexes_drop', 'linkage_indexes_build'];
 
 async function grantAppRole(query: (sql: string) => Promise<unknown>, database: string, role: string): Promise<void> {
   const r = quoteIdent(role);

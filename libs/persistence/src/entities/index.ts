@@ -22,7 +22,7 @@ import { LinkageRunEntity } from './linkage-run.entity.js';
 import { LinkageRunPairEntity } from './linkage-run-pair.entity.js';
 import { LinkageRunPartitionEntity } from './linkage-run-partition.entity.js';
 import { LinkedPersonEntity } from './linked-person.entity.js';
-import { LinkageBlockEntity } from './linkage-block.entity.js';
+import { LinkageKeyEntity } from './linkage-key.entity.js';
 import { IntakeRequestEntity } from './intake-request.entity.js';
 import { NotificationEntity } from './notification.entity.js';
 import { OutboxEventEntity } from './outbox-event.entity.js';
@@ -47,7 +47,7 @@ export {
   IntakeRequestEntity,
   LeadOfferEntity,
   LeadPolicyVersionEntity,
-  LinkageBlockEntity,
+  LinkageKeyEntity,
   LinkageExplanationEntity,
   LinkedPersonEntity,
   LinkageRecordEntity,
@@ -92,7 +92,7 @@ export const ENTITIES = [
   LinkageExplanationEntity,
   LinkageDecisionEntity,
   LinkageChangeEntity,
-  LinkageBlockEntity,
+  LinkageKeyEntity,
   CoordinatedCaseEntity,
   CaseEventEntity,
   LeadOfferEntity,

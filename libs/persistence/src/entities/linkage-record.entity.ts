@@ -2,11 +2,10 @@ import { Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm'
 
 /**
  * The persistent blocking index: one row per live source record, with its precomputed comparison
- * features and blocking keys (GIN-indexed), so a new record is compared only with records that share a
- * key. Features are derived personal data: this table is read in the system scope only.
+ * features and blocking keys (each also a row of linkage_key, kept by triggers), so a new record is
+ * compared only with records that share a key. Features are derived personal data: this table is read in the system scope only.
  */
 @Entity({ name: 'linkage_record' })
-@Index('linkage_record_blocking_keys_idx', ['blockingKeys'], { type: 'gin' })
 @Index('linkage_record_family_keys_idx', ['familyKeys'], { type: 'gin' })
 @Index('linkage_record_person_idx', ['personId'])
 export class LinkageRecordEntity {
@@ -28,7 +27,7 @@ export class LinkageRecordEntity {
   features!: unknown[];
 
   /**
-   * 64-bit hashes of the blocking keys (`hashtextextended(key, 0)`): GIN builds and searches integers
+   * 64-bit hashes of the blocking keys (`hashtextextended(key, 0)`): indexes build and search integers
    * twice as fast as the keys' text, and the keys (names, dates, NHS numbers) are not stored in clear.
    */
   @Column({ name: 'blocking_keys', type: 'bigint', array: true })

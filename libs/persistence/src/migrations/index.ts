@@ -35,6 +35,7 @@ import { StoreLinkageFeaturesCompactly1796300000000 } from './1796300000000-Stor
 import { LetBatchRecountBlocks1796300001000 } from './1796300001000-LetBatchRecountBlocks.js';
 import { LetBatchReplaceBlocks1796400000000 } from './1796400000000-LetBatchReplaceBlocks.js';
 import { ShareLinkExplanations1796500000000 } from './1796500000000-ShareLinkExplanations.js';
+import { BlockingKeysInTheirOwnTable1796600000000 } from './1796600000000-BlockingKeysInTheirOwnTable.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   LetBatchRecountBlocks1796300001000,
   LetBatchReplaceBlocks1796400000000,
   ShareLinkExplanations1796500000000,
+  BlockingKeysInTheirOwnTable1796600000000,
 ];

@@ -140,10 +140,16 @@ describe('LinkageBatchRepository: links share their explanations', () => {
 describe('LinkageBatchRepository: index rows', () => {
   const batch = new LinkageBatchRepository();
 
-  const row = (id: string, family: string[], person = randomUUID(), features = ['ref', 'Siân\tO\\Brien']) => ({
+  const row = (
+    id: string,
+    family: string[],
+    person = randomUUID(),
+    features = ['ref', 'Siân\tO\\Brien'],
+    keys = [1n, -(2n ** 63n)],
+  ) => ({
     text: LinkageBatchRepository.indexText(id, 'csc', [
       JSON.stringify(features),
-      `{${[1n, -(2n ** 63n)].join(',')}}`,
+      `{${keys.join(',')}}`,
       textArrayLiteral(family),
     ]),
     personId: person,
@@ -156,6 +162,14 @@ describe('LinkageBatchRepository: index rows', () => {
          FROM linkage_record ORDER BY source_record_id`,
       ),
     );
+  /** linkage_key's rows, and what they must be: every index row's keys. */
+  const keyRows = () =>
+    withSystemScope(dataSource, async (m) => ({
+      stored: await m.query(`SELECT key::text, source_record_id AS id FROM linkage_key ORDER BY 1, 2`),
+      unnested: await m.query(
+        `SELECT k::text AS key, source_record_id AS id FROM linkage_record, unnest(blocking_keys) k ORDER BY 1, 2`,
+      ),
+    }));
 
   it('writes new rows straight in and upserts indexed ones, keeping every value exactly and rewriting only what differs', async () => {
     const ids = Array.from({ length: 4 }, () => randomUUID()).sort();
@@ -169,9 +183,13 @@ describe('LinkageBatchRepository: index rows', () => {
     expect(written[0]!.features).toEqual(['ref', 'Siân\tO\\Brien']);
     expect(written[0]!.keys).toEqual(['1', String(-(2n ** 63n))]);
     expect(written[0]!.person).toBe(first[0]!.personId);
+    // The blocking index was built again from the rows: two keys each.
+    const built = await keyRows();
+    expect(built.stored).toHaveLength(6);
+    expect(built.stored).toEqual(built.unnested);
 
-    // Again: the first two unchanged, the third moved to another person, a fourth new.
-    const moved = row(ids[2]!, [], randomUUID());
+    // Again: the first two unchanged, the third moved to another person with a key changed, a fourth new.
+    const moved = row(ids[2]!, [], randomUUID(), undefined, [1n, 5n]);
     await withSystemScope(dataSource, (m) =>
       batch.writeIndex(m, [row(ids[3]!, ['uprn:2'])], [first[0]!, first[1]!, moved], false),
     );
@@ -181,12 +199,22 @@ describe('LinkageBatchRepository: index rows', () => {
     expect(again[3]!.family).toEqual(['uprn:2']);
     expect(again.slice(0, 2).map((r) => r.xmin)).toEqual(written.slice(0, 2).map((r) => r.xmin));
     expect(again[2]!.xmin).not.toBe(written[2]!.xmin);
-    // The secondary indexes were built again after the first write.
-    const [indexes] = await dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'linkage_record'
-       AND indexname LIKE 'linkage_record_%'`,
+    expect(again[2]!.keys).toEqual(['1', '5']);
+    // The secondary indexes were built again after the first write, and the triggers switched on again
+    // keep the blocking index: the fourth's keys added, the third's lost key gone and gained key there.
+    const indexes = await dataSource.query<{ indexname: string }[]>(
+      `SELECT indexname FROM pg_indexes WHERE indexname LIKE 'linkage_record_%' OR indexname LIKE 'linkage_key_%'
+       ORDER BY 1`,
     );
-    expect(indexes!.n).toBe(3);
+    expect(indexes.map((i) => i.indexname)).toEqual([
+      'linkage_key_pkey',
+      'linkage_record_family_keys_idx',
+      'linkage_record_person_idx',
+    ]);
+    const kept = await keyRows();
+    expect(kept.stored).toHaveLength(8);
+    expect(kept.stored).toEqual(kept.unnested);
+    expect(kept.stored).toContainEqual({ key: '5', id: ids[2] });
   });
 
   it('refuses a new row for a record already indexed, and keeps what was there', async () => {

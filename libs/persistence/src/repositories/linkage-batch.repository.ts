@@ -152,21 +152,6 @@ export class LinkageBatchRepository {
   }
 
   /**
-   * Every block's size replaced by the batch's own count (COPY lines `key TAB size`, ascending, keys
-   * hashed as the index stores them): the owner empties the table, the rows stream in through a
-   * temporary table (COPY cannot write a table with row-level security) and go in in key order.
-   */
-  async replaceBlocks(m: EntityManager, lines: Iterable<string>): Promise<void> {
-    await m.query(`SELECT linkage_blocks_clear()`);
-    await throughTemporaryTable(
-      m,
-      `linkage_batch_block (key bigint, size int)`,
-      lines,
-      `INSERT INTO linkage_block (key, size) SELECT key, size FROM linkage_batch_block`,
-    );
-  }
-
-  /**
    * Families in use, with their reasons; created, revived or updated only where they differ. In id order,
    * so the primary key's pages fill one after another (680,000 persons: 4.1 s against 6.6 s at random).
    */

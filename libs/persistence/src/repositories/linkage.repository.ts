@@ -112,43 +112,15 @@ export class LinkageRepository {
     );
   }
 
-  /**
-   * Index rows of a group of changed records in one statement, block sizes kept in step: each key counts
-   * its records, so a record's old keys count one less and its new keys one more (netted per key).
-   */
+  /** Index rows of a group of changed records in one statement (triggers keep their rows of linkage_key). */
   async upsertGroup(m: EntityManager, rows: readonly IndexRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await preparedRows(
-      m,
-      `WITH input AS (${INDEX_INPUT}),
-       delta AS (
-         SELECT k, sum(d)::int AS d FROM (
-           SELECT unnest(lr.blocking_keys) AS k, -1 AS d FROM linkage_record lr JOIN input i ON i.id = lr.source_record_id
-           UNION ALL SELECT hashtextextended(k, 0), 1 FROM input i, json_array_elements_text(i.keys) k) x
-         GROUP BY k HAVING sum(d) <> 0),
-       counted AS (
-         INSERT INTO linkage_block (key, size) SELECT k, d FROM delta
-         ON CONFLICT (key) DO UPDATE SET size = linkage_block.size + EXCLUDED.size)
-       ${UPSERT_INDEX_FROM_INPUT}`,
-      [indexRowsJson(rows)],
-    );
+    await preparedRows(m, `WITH input AS (${INDEX_INPUT}) ${UPSERT_INDEX_FROM_INPUT}`, [indexRowsJson(rows)]);
   }
 
   async remove(m: EntityManager, id: string): Promise<void> {
-    await this.uncountBlocks(m, id);
     await preparedRows(m, `DELETE FROM linkage_link WHERE a = $1 OR b = $1`, [id]);
     await preparedRows(m, `DELETE FROM linkage_record WHERE source_record_id = $1`, [id]);
-  }
-
-  /** A record leaving the index: each of its keys counts one record less. */
-  private async uncountBlocks(m: EntityManager, id: string): Promise<void> {
-    await preparedRows(
-      m,
-      `INSERT INTO linkage_block (key, size)
-       SELECT unnest(blocking_keys), -1 FROM linkage_record WHERE source_record_id = $1
-       ON CONFLICT (key) DO UPDATE SET size = linkage_block.size + EXCLUDED.size`,
-      [id],
-    );
   }
 
   /**
@@ -517,19 +489,20 @@ export interface IndexRow {
 /**
  * Candidates of a group's records (see LinkageRepository.candidatesOfGroup): record `i` (1-based, `$1`)
  * wants key `$2` unless its block is bigger than cap `$3` (as batch skips it); `$4` are the records' own
- * ids. The keys are hashed first (MATERIALIZED): linkage_block has row-level security, under which a
- * join on a non-leakproof function (the hash) cannot use the primary key and scans every block. Then
- * each record's usable keys go against the GIN index. Exported for the test of its plan.
+ * ids. Each key reads at most cap + 1 of its rows from linkage_key's B-tree: more than the cap, and the
+ * block is skipped; otherwise its records are candidates, each once per record. Exported for the test
+ * of its plan.
  */
 export const GROUP_CANDIDATES_SQL = `WITH q AS MATERIALIZED (
          SELECT v.i, hashtextextended(v.k, 0) AS h, v.cap FROM unnest($1::int[], $2::text[], $3::int[]) AS v(i, k, cap)),
-       wanted AS MATERIALIZED (
-         SELECT q.i, array_agg(q.h) AS hs FROM q LEFT JOIN linkage_block b ON b.key = q.h
-         WHERE coalesce(b.size, 0) <= q.cap GROUP BY q.i)
+       hits AS MATERIALIZED (
+         SELECT q.i, q.cap, lk.source_record_id, count(*) OVER (PARTITION BY q.i, q.h) AS size FROM q
+         CROSS JOIN LATERAL (SELECT source_record_id FROM linkage_key WHERE key = q.h LIMIT q.cap + 1) lk),
+       wanted AS (
+         SELECT DISTINCT i, source_record_id FROM hits WHERE size <= cap AND source_record_id <> ($4::uuid[])[i])
        SELECT w.i AS "for", lr.source_record_id AS "sourceRecordId", lr.agency_id AS "agencyId",
               lr.person_id AS "personId", lr.features, lr.family_keys AS "familyKeys"
-       FROM wanted w CROSS JOIN LATERAL (
-         SELECT * FROM linkage_record WHERE blocking_keys && w.hs AND source_record_id <> ($4::uuid[])[w.i]) lr`;
+       FROM wanted w JOIN linkage_record lr ON lr.source_record_id = w.source_record_id`;
 
 /** Blocking keys are stored hashed (see LinkageRecordEntity.blockingKeys). */
 export const BLOCK_HASHES = `ARRAY(SELECT hashtextextended(k, 0) FROM json_array_elements_text(i.keys) k)`;
