@@ -30,7 +30,10 @@ async function partition(dataSource: DataSource) {
   return rows;
 }
 
-/** The blocking index's rows (linkage_key), and the index rows' keys unnested: the triggers keep them equal. */
+/**
+ * The blocking index's rows (linkage_key) and the family keys' (linkage_family_key), and the index rows'
+ * keys unnested: the triggers keep them equal.
+ */
 async function blockingIndex(dataSource: DataSource) {
   return dataSource.transaction(async (m) => {
     await m.query(`SELECT set_config('joinedup.scope', 'system', true)`);
@@ -40,7 +43,14 @@ async function blockingIndex(dataSource: DataSource) {
     const unnested = await m.query<{ key: string; id: string }[]>(
       `SELECT k::text AS key, source_record_id AS id FROM linkage_record, unnest(blocking_keys) k ORDER BY 1, 2`,
     );
-    return { stored, unnested };
+    const family = await m.query<{ key: string; id: string }[]>(
+      `SELECT key::text, source_record_id AS id FROM linkage_family_key ORDER BY 1, 2`,
+    );
+    const familyUnnested = await m.query<{ key: string; id: string }[]>(
+      `SELECT hashtextextended(k, 0)::text AS key, source_record_id AS id FROM linkage_record, unnest(family_keys) k
+       ORDER BY 1, 2`,
+    );
+    return { stored, unnested, family, familyUnnested };
   });
 }
 
@@ -175,6 +185,8 @@ describe('linkage in the service', () => {
     const blocksBefore = await blockingIndex(dataSource);
     expect(blocksBefore.stored.length).toBeGreaterThan(place.ids.length);
     expect(blocksBefore.stored).toEqual(blocksBefore.unnested);
+    expect(blocksBefore.family.length).toBeGreaterThan(place.ids.length / 2);
+    expect(blocksBefore.family).toEqual(blocksBefore.familyUnnested);
     const diff = await relinkAll(dataSource, service);
     expect(diff).toMatchObject({
       records: place.ids.length,
@@ -292,7 +304,9 @@ describe('linkage in the service', () => {
     // Nor is it a candidate any more: its blocking keys went with its index row.
     const index = await blockingIndex(dataSource);
     expect(index.stored.some((k) => k.id === leaving.id)).toBe(false);
+    expect(index.family.some((k) => k.id === leaving.id)).toBe(false);
     expect(index.stored).toEqual(index.unnested);
+    expect(index.family).toEqual(index.familyUnnested);
   });
 
   it('without an agreement, records of two agencies are not linked, and the refusals are recorded', async () => {

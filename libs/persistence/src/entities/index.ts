@@ -22,6 +22,7 @@ import { LinkageRunEntity } from './linkage-run.entity.js';
 import { LinkageRunPairEntity } from './linkage-run-pair.entity.js';
 import { LinkageRunPartitionEntity } from './linkage-run-partition.entity.js';
 import { LinkedPersonEntity } from './linked-person.entity.js';
+import { LinkageFamilyKeyEntity } from './linkage-family-key.entity.js';
 import { LinkageKeyEntity } from './linkage-key.entity.js';
 import { IntakeRequestEntity } from './intake-request.entity.js';
 import { NotificationEntity } from './notification.entity.js';
@@ -48,6 +49,7 @@ export {
   LeadOfferEntity,
   LeadPolicyVersionEntity,
   LinkageKeyEntity,
+  LinkageFamilyKeyEntity,
   LinkageExplanationEntity,
   LinkedPersonEntity,
   LinkageRecordEntity,
@@ -93,6 +95,7 @@ export const ENTITIES = [
   LinkageDecisionEntity,
   LinkageChangeEntity,
   LinkageKeyEntity,
+  LinkageFamilyKeyEntity,
   CoordinatedCaseEntity,
   CaseEventEntity,
   LeadOfferEntity,

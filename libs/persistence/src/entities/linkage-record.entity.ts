@@ -6,7 +6,6 @@ import { Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm'
  * compared only with records that share a key. Features are derived personal data: this table is read in the system scope only.
  */
 @Entity({ name: 'linkage_record' })
-@Index('linkage_record_family_keys_idx', ['familyKeys'], { type: 'gin' })
 @Index('linkage_record_person_idx', ['personId'])
 export class LinkageRecordEntity {
   @PrimaryColumn({ name: 'source_record_id', type: 'uuid' })
@@ -33,7 +32,7 @@ export class LinkageRecordEntity {
   @Column({ name: 'blocking_keys', type: 'bigint', array: true })
   blockingKeys!: string[];
 
-  /** Household references and UPRN: what ties this record's person to a family. */
+  /** Household references and UPRN: what ties this record's person to a family (each also a row of linkage_family_key). */
   @Column({ name: 'family_keys', type: 'text', array: true })
   familyKeys!: string[];
 

@@ -27,7 +27,7 @@ export class BlockingKeysInTheirOwnTable1796600000000 implements MigrationInterf
     await queryRunner.query(
       `ALTER TABLE "linkage_key" ADD CONSTRAINT "linkage_key_pkey" PRIMARY KEY ("key", "source_record_id")`,
     );
-    for (const sql of TRIGGER_FUNCTIONS) await queryRunner.query(sql);
+    for (const sql of BLOCKING_KEY_TRIGGER_FUNCTIONS) await queryRunner.query(sql);
     await queryRunner.query(
       `CREATE TRIGGER linkage_keys_added AFTER INSERT ON linkage_record
        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION linkage_keys_added()`,
@@ -121,7 +121,7 @@ export class BlockingKeysInTheirOwnTable1796600000000 implements MigrationInterf
 }
 
 /** Each keeps linkage_key equal to linkage_record.blocking_keys unnested, for the rows a statement touched. */
-const TRIGGER_FUNCTIONS = [
+export const BLOCKING_KEY_TRIGGER_FUNCTIONS = [
   `CREATE FUNCTION linkage_keys_added() RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
    BEGIN
      INSERT INTO linkage_key (key, source_record_id)

@@ -36,6 +36,7 @@ import { LetBatchRecountBlocks1796300001000 } from './1796300001000-LetBatchReco
 import { LetBatchReplaceBlocks1796400000000 } from './1796400000000-LetBatchReplaceBlocks.js';
 import { ShareLinkExplanations1796500000000 } from './1796500000000-ShareLinkExplanations.js';
 import { BlockingKeysInTheirOwnTable1796600000000 } from './1796600000000-BlockingKeysInTheirOwnTable.js';
+import { FamilyKeysInTheirOwnTable1796700000000 } from './1796700000000-FamilyKeysInTheirOwnTable.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   LetBatchReplaceBlocks1796400000000,
   ShareLinkExplanations1796500000000,
   BlockingKeysInTheirOwnTable1796600000000,
+  FamilyKeysInTheirOwnTable1796700000000,
 ];

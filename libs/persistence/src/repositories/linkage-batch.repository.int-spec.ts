@@ -162,12 +162,17 @@ describe('LinkageBatchRepository: index rows', () => {
          FROM linkage_record ORDER BY source_record_id`,
       ),
     );
-  /** linkage_key's rows, and what they must be: every index row's keys. */
+  /** linkage_key's and linkage_family_key's rows, and what they must be: every index row's keys. */
   const keyRows = () =>
     withSystemScope(dataSource, async (m) => ({
       stored: await m.query(`SELECT key::text, source_record_id AS id FROM linkage_key ORDER BY 1, 2`),
       unnested: await m.query(
         `SELECT k::text AS key, source_record_id AS id FROM linkage_record, unnest(blocking_keys) k ORDER BY 1, 2`,
+      ),
+      family: await m.query(`SELECT key::text, source_record_id AS id FROM linkage_family_key ORDER BY 1, 2`),
+      familyUnnested: await m.query(
+        `SELECT hashtextextended(k, 0)::text AS key, source_record_id AS id FROM linkage_record, unnest(family_keys) k
+         ORDER BY 1, 2`,
       ),
     }));
 
@@ -187,6 +192,8 @@ describe('LinkageBatchRepository: index rows', () => {
     const built = await keyRows();
     expect(built.stored).toHaveLength(6);
     expect(built.stored).toEqual(built.unnested);
+    expect(built.family).toHaveLength(family.length);
+    expect(built.family).toEqual(built.familyUnnested);
 
     // Again: the first two unchanged, the third moved to another person with a key changed, a fourth new.
     const moved = row(ids[2]!, [], randomUUID(), undefined, [1n, 5n]);
@@ -204,17 +211,20 @@ describe('LinkageBatchRepository: index rows', () => {
     // keep the blocking index: the fourth's keys added, the third's lost key gone and gained key there.
     const indexes = await dataSource.query<{ indexname: string }[]>(
       `SELECT indexname FROM pg_indexes WHERE indexname LIKE 'linkage_record_%' OR indexname LIKE 'linkage_key_%'
+         OR indexname LIKE 'linkage_family_key_%'
        ORDER BY 1`,
     );
     expect(indexes.map((i) => i.indexname)).toEqual([
+      'linkage_family_key_pkey',
       'linkage_key_pkey',
-      'linkage_record_family_keys_idx',
       'linkage_record_person_idx',
     ]);
     const kept = await keyRows();
     expect(kept.stored).toHaveLength(8);
     expect(kept.stored).toEqual(kept.unnested);
     expect(kept.stored).toContainEqual({ key: '5', id: ids[2] });
+    expect(kept.family).toHaveLength(family.length + 1);
+    expect(kept.family).toEqual(kept.familyUnnested);
   });
 
   it('refuses a new row for a record already indexed, and keeps what was there', async () => {

@@ -294,8 +294,10 @@ export class LinkageRepository {
                 (SELECT p.family_id FROM linked_person p WHERE p.id = f.person) AS family, false AS holder
          FROM frontier f GROUP BY f.person
          UNION ALL
-         SELECT DISTINCT person_id::text, NULL::text[], NULL::uuid, true FROM linkage_record
-         WHERE family_keys && ARRAY(SELECT k FROM fresh) AND person_id IS NOT NULL`,
+         SELECT DISTINCT lr.person_id::text, NULL::text[], NULL::uuid, true
+         FROM linkage_family_key fk JOIN linkage_record lr ON lr.source_record_id = fk.source_record_id
+         WHERE fk.key = ANY (ARRAY(SELECT hashtextextended(k, 0) FROM fresh))
+           AND lr.family_keys && ARRAY(SELECT k FROM fresh) AND lr.person_id IS NOT NULL`,
         [frontier, [...seenKeys]],
       );
       for (const r of rows) if (!r.holder) found.set(r.person, { keys: r.keys ?? [], family: r.family });
