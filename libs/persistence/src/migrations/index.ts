@@ -37,44 +37,6 @@ import { LetBatchReplaceBlocks1796400000000 } from './1796400000000-LetBatchRepl
 import { ShareLinkExplanations1796500000000 } from './1796500000000-ShareLinkExplanations.js';
 import { BlockingKeysInTheirOwnTable1796600000000 } from './1796600000000-BlockingKeysInTheirOwnTable.js';
 import { FamilyKeysInTheirOwnTable1796700000000 } from './1796700000000-FamilyKeysInTheirOwnTable.js';
+import { BuildFamilyKeysWithoutSorting1796700001000 } from './1796700001000-BuildFamilyKeysWithoutSorting.js';
 
-export const MIGRATIONS = [
-  CreateOutbox1795529314719,
-  NotifyOutbox1795529541919,
-  CreateSourceRecords1795531052406,
-  IsolateIntakeByAgency1795531087042,
-  CreateAuditEvents1795531547121,
-  MakeAuditAppendOnly1795531562118,
-  CreateRegistry1795531805244,
-  IsolateRegistryByAgency1795531812439,
-  CreateAuditCheckpoints1795543264767,
-  MakeAuditCheckpointsAppendOnly1795543265767,
-  CreateGovernanceRegister1795544587048,
-  IsolateGovernanceByAgency1795544588048,
-  MakeGovernanceAppendOnly1795544589048,
-  NotifyGovernanceChanges1795544590048,
-  ReplaceAuditSubjectsIndexWithGin1795544862229,
-  CreateLinkageIndex1795546173406,
-  IsolateLinkageToSystem1795546174406,
-  CountLinkageBlocks1795548060447,
-  IsolateLinkageBlocksToSystem1795548061447,
-  LinkageIndexLookupsStayFast1795548065445,
-  IndexLookupsWithoutRowSecurity1795548066445,
-  CreateCoordinatedCases1795559744746,
-  IsolateCasesToSystem1795559745746,
-  CreateNotifications1795560047204,
-  CreateWebhookDeliveries1795560252546,
-  CreateLeadPolicyVersions1795560542337,
-  IndexCaseLeadsAndMembers1796088977582,
-  CreateLinkageRunsAndModelVersions1796094738432,
-  CreateAuditPending1796098763695,
-  HashBlockingKeys1796140000000,
-  LetBatchRebuildBlockingIndex1796140001000,
-  LetBatchRebuildLinkageIndexes1796200000000,
-  StoreLinkageFeaturesCompactly1796300000000,
-  LetBatchRecountBlocks1796300001000,
-  LetBatchReplaceBlocks1796400000000,
-  ShareLinkExplanations1796500000000,
-  BlockingKeysInTheirOwnTable1796600000000,
-  FamilyKeysInTheirOwnTable1796700000000,
-];
+export const MIGRATIONS = [CreateOutbox1795529314719, NotifyOutbox1795529541919, CreateSourceRecords1795531052406, IsolateIntakeByAgency1795531087042, CreateAuditEvents1795531547121, MakeAuditAppendOnly1795531562118, CreateRegistry1795531805244, IsolateRegistryByAgency1795531812439, CreateAuditCheckpoints1795543264767, MakeAuditCheckpointsAppendOnly1795543265767, CreateGovernanceRegister1795544587048, IsolateGovernanceByAgency1795544588048, MakeGovernanceAppendOnly1795544589048, NotifyGovernanceChanges1795544590048, ReplaceAuditSubjectsIndexWithGin1795544862229, CreateLinkageIndex1795546173406, IsolateLinkageToSystem1795546174406, CountLinkageBlocks1795548060447, IsolateLinkageBlocksToSystem1795548061447, LinkageIndexLookupsStayFast1795548065445, IndexLookupsWithoutRowSecurity1795548066445, CreateCoordinatedCases1795559744746, IsolateCasesToSystem1795559745746, CreateNotifications1795560047204, CreateWebhookDeliveries1795560252546, CreateLeadPolicyVersions1795560542337, IndexCaseLeadsAndMembers1796088977582, CreateLinkageRunsAndModelVersions1796094738432, CreateAuditPending1796098763695, HashBlockingKeys1796140000000, LetBatchRebuildBlockingIndex1796140001000, LetBatchRebuildLinkageIndexes1796200000000, StoreLinkageFeaturesCompactly1796300000000, LetBatchRecountBlocks1796300001000, LetBatchReplaceBlocks1796400000000, ShareLinkExplanations1796500000000, BlockingKeysInTheirOwnTable1796600000000, FamilyKeysInTheirOwnTable1796700000000, BuildFamilyKeysWithoutSorting1796700001000];
