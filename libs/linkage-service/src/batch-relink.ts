@@ -209,7 +209,7 @@ export async function relinkAll(
       // features go: at a million records they are thirty million small objects for the collector to walk.
       const refs = prepared.map((p) => p.id);
       const familyKeysOf = prepared.map((p) => familyKeys(p));
-      const indexText = (index?.rows ?? []).map((parts, i) =>
+      const indexText = (index ?? []).map((parts, i) =>
         LinkageBatchRepository.indexText(rows[i]!.id, rows[i]!.agency_id, parts),
       );
       prepared.length = 0;

@@ -10,7 +10,7 @@ import { prepareRecord, type Prepared } from './features.js';
 import { fromCanonical, type LinkageRecord } from './linkage-record.js';
 import type { BlockingRule } from './model.js';
 import { fillSharedLevels, type SharedLevels } from './pair-levels.js';
-import type { IndexRowParts, IndexRows, SourcePage } from './parallel-levels.js';
+import type { IndexRowParts, SourcePage } from './parallel-levels.js';
 import { fromStored, type StoredFeatures, toStored } from './stored-features.js';
 
 const data = workerData as { records: LinkageRecord[]; comparisons: string[] } | { stored: true };
@@ -40,16 +40,15 @@ function preparePage(page: SourcePage): string {
  * Every record's index row parts: features as JSON, blocking keys hashed as a PostgreSQL bigint array,
  * family keys as a text array.
  */
-function indexRows(rules: readonly BlockingRule[]): IndexRows {
+function indexRows(rules: readonly BlockingRule[]): IndexRowParts[] {
   // Two 32-bit words a hash, and at most one key a rule: one record's, reused.
   const hashes = new Uint32Array(2 * rules.length);
-  const rows = prepared.map((p, i): IndexRowParts => {
+  return prepared.map((p, i): IndexRowParts => {
     let n = 0;
     for (const rule of rules) if (blockingKeyHashInto(rule, p, hashes, 2 * n)) n += 1;
     const asBigInt = new BigInt64Array(hashes.buffer, 0, n);
     return [storedText[i]!, `{${asBigInt.join(',')}}`, textArrayLiteral(familyKeys(p))];
   });
-  return { rows };
 }
 
 type Message =

@@ -86,7 +86,7 @@ describe('the batch helper thread', () => {
       expect(pairs.length).toBeGreaterThan(1000);
       expect(Buffer.from(spread.levels.buffer).equals(Buffer.from(single.levels.buffer))).toBe(true);
       expect(Buffer.from(spread.swapped.buffer).equals(Buffer.from(single.swapped.buffer))).toBe(true);
-      const { rows } = await index;
+      const rows = await index;
       expect(rows).toHaveLength(prepared.length);
       rows.forEach(([features, keys, family], i) => {
         expect(JSON.parse(features)).toEqual(toStored(prepared[i]!));

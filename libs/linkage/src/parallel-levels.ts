@@ -59,11 +59,6 @@ export function parallelLevels(
  */
 export type IndexRowParts = [features: string, hashedKeys: string, family: string];
 
-/** Every record's index row parts, in order. */
-export interface IndexRows {
-  rows: IndexRowParts[];
-}
-
 /**
  * A page of source records as the batch reads them: each canonical record as its JSON text (parsed
  * there, not here), with its agency and the fields intake found invalid.
@@ -121,8 +116,8 @@ export class LevelsHelper {
     return this.ask<string>({ prepare: page });
   }
 
-  /** Every record's index row parts (asked early: the helper works on them meanwhile). */
-  indexRows(rules: readonly BlockingRule[]): Promise<IndexRows> {
+  /** Every record's index row parts, in order (asked early: the helper works on them meanwhile). */
+  indexRows(rules: readonly BlockingRule[]): Promise<IndexRowParts[]> {
     return this.ask({ index: rules });
   }
 

@@ -1,9 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /**
- * The persistent blocking index: one row per live source record, with its precomputed comparison
- * features and blocking keys (each also a row of linkage_key, kept by triggers), so a new record is
- * compared only with records that share a key. Features are derived personal data: this table is read in the system scope only.
+ * The persistent blocking index's rows: one per live source record, with its precomputed comparison
+ * features, blocking keys and family keys (each key also a row of linkage_key or linkage_family_key,
+ * kept by triggers), so a new record is compared only with records that share a key. Features are
+ * derived personal data: this table is read in the system scope only.
  */
 @Entity({ name: 'linkage_record' })
 @Index('linkage_record_person_idx', ['personId'])
