@@ -5,19 +5,19 @@
 // at a time against the stored population through the persistent blocking index (each timed). The
 // baseline in the same run is the same batch over a tenth of the records. Progress on stderr; one JSON
 // line last.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { AuditSequencer } from '@joinedup/audit';
-import { contentHash } from '@joinedup/core';
+import { type CanonicalRecordLine, contentHash } from '@joinedup/core';
 import { GovernanceEngine } from '@joinedup/governance';
 import { pairwiseMetrics } from '@joinedup/linkage';
 import { LinkageService, loadTrainedModel, relinkAll, RelinkRuns } from '@joinedup/linkage-service';
 import { queueRelinkRun } from '@joinedup/messaging';
 import { agreementToJson, createDataSource, SourceRecordRepository } from '@joinedup/persistence';
-import { generatePlace, NORTHMOOR_AGENCIES } from '@joinedup/place';
+import { NORTHMOOR_AGENCIES } from '@joinedup/place';
 import { identityMatchingAgreement } from '@joinedup/testing';
 import { benchDatabase, progress, quantile, startBuiltWorker } from './support.js';
 
@@ -38,35 +38,30 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const total = Number(values.records);
 const incrementalCount = Number(values.incremental);
 
-const csvField = (v: string) => `"${v.replace(/"/g, '""')}"`;
+/**
+ * Generates and loads the place in a child process (see linkage-load.ts), so that the process timing
+ * the batch holds none of it; answers the held-back records.
+ */
+async function loadPlace(ownerUrl: string, count: number, incremental: number): Promise<CanonicalRecordLine[]> {
+  progress(`loading ${count - incremental} records by COPY`);
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/bench/linkage-load.ts', ownerUrl, String(count), String(incremental), values.seed!],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' } },
+  );
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`loading the place failed (exit ${code})`);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as CanonicalRecordLine[];
+}
 
 async function run(count: number, incremental: number) {
   const db = await benchDatabase(`joinedup_bench_linkage_${count}`);
-  const place = [...generatePlace({ seed: Number(values.seed), records: count })];
-  const held = place.splice(place.length - incremental, incremental);
-  progress(`loading ${place.length} records by COPY`);
+  const held = await loadPlace(db.ownerUrl, count, incremental);
+  const loaded = count - incremental;
   const owner = new pg.Client({ connectionString: db.ownerUrl });
   await owner.connect();
-  const stream = owner.query(
-    copyFrom(`COPY source_record (agency_id, external_id, version, content_hash, record) FROM STDIN WITH (FORMAT csv)`),
-  );
-  for (const { record } of place) {
-    const { agency, ...canonical } = record;
-    const line = [agency, record.externalId, String(record.version), contentHash(canonical), JSON.stringify(canonical)]
-      .map(csvField)
-      .join(',');
-    if (!stream.write(`${line}\n`)) await new Promise((r) => stream.once('drain', r));
-  }
-  await new Promise<void>((resolve, reject) =>
-    stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
-  );
-  const truth = new Map<string, string>();
-  for (const { record, truth: t } of [...place, ...held])
-    truth.set(`${record.agency}/${record.externalId}`, t.personId);
-  // The loaded records are in the database now: holding them (a gigabyte at a million) would only make
-  // this process's garbage collector slower while it links the held-back ones.
-  const loaded = place.length;
-  place.length = 0;
   // A batch re-link runs over records that arrived over weeks, long since vacuumed and checkpointed: the
   // load's aftermath (autovacuum of a million new rows, setting their hint bits, and the checkpoint of
   // its gigabyte of WAL) is settled here, untimed, as it is after the batch below.
@@ -144,7 +139,7 @@ async function run(count: number, incremental: number) {
   if (incremental > 0) {
     progress(`linking ${incremental} new records one at a time`);
     const repo = new SourceRecordRepository(dataSource);
-    for (const { record } of held) {
+    for (const record of held) {
       const { agency, ...canonical } = record;
       const [outcome] = await repo.upsertBatch(
         agency,
@@ -164,9 +159,10 @@ async function run(count: number, incremental: number) {
       latencies.push(performance.now() - t);
     }
   }
-  const rows = await owner.query<{ ref: string; person: string }>(
-    `SELECT s.agency_id || '/' || s.external_id AS ref, r.person_id AS person
-     FROM linkage_record r JOIN source_record s ON s.id = r.source_record_id`,
+  const rows = await owner.query<{ truth: string; person: string }>(
+    `SELECT t.person AS truth, r.person_id AS person FROM linkage_record r
+     JOIN source_record s ON s.id = r.source_record_id
+     JOIN bench_truth t ON t.agency_id = s.agency_id AND t.external_id = s.external_id`,
   );
   const index = new Map<string, number>();
   const personOf = Int32Array.from(
@@ -175,7 +171,7 @@ async function run(count: number, incremental: number) {
   );
   const metrics = pairwiseMetrics(
     personOf,
-    rows.rows.map((r) => truth.get(r.ref)!),
+    rows.rows.map((r) => r.truth),
   );
   await dataSource.destroy();
   await owner.end();
