@@ -5,3 +5,12 @@
 export function textArrayLiteral(values: readonly string[]): string {
   return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
+
+/**
+ * A field of COPY's text format: only backslash, tab and line breaks need escaping, and JSON text has
+ * no raw tab or line break, so most fields go through untouched (no copy of a million strings).
+ */
+export const copyTextField = (v: string): string =>
+  /[\\\t\n\r]/.test(v)
+    ? v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)
+    : v;

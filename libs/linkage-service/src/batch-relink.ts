@@ -7,6 +7,7 @@ import {
   explainedPairs,
   familyKeys,
   fromStored,
+  indexRowOf,
   LevelsHelper,
   type Prepared,
   type StoredFeatures,
@@ -205,13 +206,10 @@ export async function relinkAll(
       const index = await indexRows;
       await helping?.close();
       helper = undefined;
-      // From here on a record is kept as its reference, family keys and index row text, and the prepared
+      // From here on a record is kept as its reference, family keys and index row bytes, and the prepared
       // features go: at a million records they are thirty million small objects for the collector to walk.
       const refs = prepared.map((p) => p.id);
       const familyKeysOf = prepared.map((p) => familyKeys(p));
-      const indexText = (index ?? []).map((parts, i) =>
-        LinkageBatchRepository.indexText(rows[i]!.id, rows[i]!.agency_id, parts),
-      );
       prepared.length = 0;
 
       // Links: the scored pairs at or above review, explained, with the governance answer recorded.
@@ -316,7 +314,13 @@ export async function relinkAll(
       const lines = (indexed: number) =>
         (function* () {
           for (let i = 0; i < rows.length; i += 1)
-            if (wasIndexed[i] === indexed) yield { text: indexText[i]!, personId: placed.personOfRecord[i]! };
+            if (wasIndexed[i] === indexed)
+              yield {
+                id: rows[i]!.id,
+                agency: rows[i]!.agency_id,
+                row: indexRowOf(index!, i),
+                personId: placed.personOfRecord[i]!,
+              };
         })();
       await batch.writeIndex(
         m,

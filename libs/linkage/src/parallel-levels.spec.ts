@@ -8,6 +8,7 @@ import {
   familyKeys,
   fromCanonical,
   fromStored,
+  indexRowOf,
   LevelsHelper,
   pairLevels,
   parallelLevels,
@@ -87,9 +88,15 @@ describe('the batch helper thread', () => {
       expect(Buffer.from(spread.levels.buffer).equals(Buffer.from(single.levels.buffer))).toBe(true);
       expect(Buffer.from(spread.swapped.buffer).equals(Buffer.from(single.swapped.buffer))).toBe(true);
       const rows = await index;
-      expect(rows).toHaveLength(prepared.length);
-      rows.forEach(([features, keys, family], i) => {
-        expect(JSON.parse(features)).toEqual(toStored(prepared[i]!));
+      expect(rows.ends).toHaveLength(prepared.length);
+      prepared.forEach((_, i) => {
+        // COPY text: fields separated by tabs, a tab, line break or backslash in a field escaped.
+        const [features, keys, family, ...more] = Buffer.from(indexRowOf(rows, i))
+          .toString('utf8')
+          .split('\t')
+          .map((field) => field.replace(/\\([\\tnr])/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? c));
+        expect(more).toEqual([]);
+        expect(JSON.parse(features!)).toEqual(toStored(prepared[i]!));
         const hashed = blockingKeys(prepared[i]!, model.blocking).map((k) => String(blockHash(k)));
         expect(keys).toBe(`{${hashed.join(',')}}`);
         expect(family).toBe(textArrayLiteral(familyKeys(prepared[i]!)));

@@ -147,11 +147,9 @@ describe('LinkageBatchRepository: index rows', () => {
     features = ['ref', 'Siân\tO\\Brien'],
     keys = [1n, -(2n ** 63n)],
   ) => ({
-    text: LinkageBatchRepository.indexText(id, 'csc', [
-      JSON.stringify(features),
-      `{${keys.join(',')}}`,
-      textArrayLiteral(family),
-    ]),
+    id,
+    agency: 'csc',
+    row: LinkageBatchRepository.indexRowText(JSON.stringify(features), `{${keys.join(',')}}`, textArrayLiteral(family)),
     personId: person,
   });
   const stored = () =>
