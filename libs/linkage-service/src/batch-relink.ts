@@ -14,7 +14,7 @@ import {
   toStored,
   type TrainedModel,
 } from '@joinedup/linkage';
-import { LinkageBatchRepository, type StoredLink, withSystemScope } from '@joinedup/persistence';
+import { type KeysRebuild, LinkageBatchRepository, type StoredLink, withSystemScope } from '@joinedup/persistence';
 import { placeEveryone } from './batch-placement.js';
 import { LinkageService } from './linkage-service.js';
 
@@ -201,11 +201,38 @@ export async function relinkAll(
           .filter((d) => position.has(d.a) && position.has(d.b))
           .map((d) => ({ a: position.get(d.a)!, b: position.get(d.b)!, decision: d.decision })),
       );
+      // Where records sit now, read before the key tables may be rebuilt (a statement sent after that
+      // queues behind the rebuild).
+      const places = await batch.places(m);
+      const before = places.filter((p) => position.has(p.id));
+      const oldLinks = new Set(
+        (
+          await m.query<{ a: string; b: string }[]>(
+            `SELECT a, b FROM linkage_link WHERE probability >= $1 AND governance <> 'denied'`,
+            [model.thresholds.link],
+          )
+        ).map((l) => pairKey(l.a, l.b)),
+      );
+      const personAges = await batch.activeAges(m, 'linked_person');
+      const familyAges = await batch.activeAges(m, 'family');
       const scoredPairs = await evidence(rows, prepared, model, progress);
       const scored = scoredPairs.pairs;
       const index = await indexRows;
       await helping?.close();
       helper = undefined;
+      // A first link of the place (or most of it) rebuilds the key tables rather than filling them row by
+      // row: PostgreSQL fills them from the keys now, on its own core while this thread clusters and places
+      // persons, instead of after every index row is written (24 s of a million-record batch).
+      let keys: KeysRebuild | undefined;
+      if (!options.dryRun && index && before.length < rows.length / 2) {
+        progress('streaming the blocking keys; PostgreSQL indexes them meanwhile');
+        keys = await batch.rebuildKeys(
+          m,
+          (function* () {
+            for (let i = 0; i < rows.length; i += 1) yield { id: rows[i]!.id, row: indexRowOf(index, i) };
+          })(),
+        );
+      }
       // From here on a record is kept as its reference, family keys and index row bytes, and the prepared
       // features go: at a million records they are thirty million small objects for the collector to walk.
       const refs = prepared.map((p) => p.id);
@@ -257,30 +284,12 @@ export async function relinkAll(
 
       await yieldToLoop();
       progress('persons and families: stable ids');
-      const places = await batch.places(m);
-      const before = places.filter((p) => position.has(p.id));
-      const oldLinks = new Set(
-        (
-          await m.query<{ a: string; b: string }[]>(
-            `SELECT a, b FROM linkage_link WHERE probability >= $1 AND governance <> 'denied'`,
-            [model.thresholds.link],
-          )
-        ).map((l) => pairKey(l.a, l.b)),
-      );
       const newLinks = new Set(
         links
           .filter((l) => l.probability >= model.thresholds.link && l.governance !== 'denied')
           .map((l) => pairKey(l.a, l.b)),
       );
-      const placed = placeEveryone(
-        rows,
-        familyKeysOf,
-        personOf,
-        before,
-        places,
-        await batch.activeAges(m, 'linked_person'),
-        await batch.activeAges(m, 'family'),
-      );
+      const placed = placeEveryone(rows, familyKeysOf, personOf, before, places, personAges, familyAges);
       await yieldToLoop();
       // A first link changes every family it forms: no membership to compare (a million ids to sort and join).
       const changed =
@@ -299,6 +308,10 @@ export async function relinkAll(
       };
       if (options.dryRun) return diff;
 
+      if (keys) {
+        progress('waiting for the key tables');
+        await keys.built;
+      }
       progress(`writing ${rows.length} index rows, ${links.length} links, ${gate.groups.length} gate decisions`);
       await service.recordBatchGate(m, gate);
       progress('links');
@@ -322,13 +335,7 @@ export async function relinkAll(
                 personId: placed.personOfRecord[i]!,
               };
         })();
-      await batch.writeIndex(
-        m,
-        lines(0),
-        lines(1),
-        // A first link of the place (or most of it): cheaper to build the secondary indexes than to fill them.
-        before.length < rows.length / 2,
-      );
+      await batch.writeIndex(m, lines(0), lines(1), keys);
       progress(`${placed.families.length} families`);
       await batch.writeFamilies(m, placed.families);
       progress(`${placed.personRows.length} persons`);

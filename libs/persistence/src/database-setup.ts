@@ -78,7 +78,11 @@ export const APPEND_ONLY_TABLES: readonly string[] = [
 ];
 
 /** SECURITY DEFINER functions the app role may call. */
-export const OWNER_FUNCTIONS: readonly string[] = ['linkage_indexes_drop', 'linkage_indexes_build'];
+export const OWNER_FUNCTIONS: readonly string[] = [
+  'linkage_indexes_drop',
+  'linkage_keys_index',
+  'linkage_indexes_finish',
+];
 
 async function grantAppRole(query: (sql: string) => Promise<unknown>, database: string, role: string): Promise<void> {
   const r = quoteIdent(role);

@@ -178,7 +178,7 @@ describe('LinkageBatchRepository: index rows', () => {
     const ids = Array.from({ length: 4 }, () => randomUUID()).sort();
     const family = ['household:csc/a "quoted", {braced} ref', 'back\\slash\tand tab', 'uprn:10001'];
     const first = ids.slice(0, 3).map((id, i) => row(id, i === 0 ? family : []));
-    await withSystemScope(dataSource, (m) => batch.writeIndex(m, first, [], true));
+    await withSystemScope(dataSource, async (m) => batch.writeIndex(m, first, [], await batch.rebuildKeys(m, first)));
     const written = await stored();
     expect(written.map((r) => r.id)).toEqual(ids.slice(0, 3));
     expect(written[0]!.family).toEqual(family);
@@ -196,7 +196,7 @@ describe('LinkageBatchRepository: index rows', () => {
     // Again: the first two unchanged, the third moved to another person with a key changed, a fourth new.
     const moved = row(ids[2]!, [], randomUUID(), undefined, [1n, 5n]);
     await withSystemScope(dataSource, (m) =>
-      batch.writeIndex(m, [row(ids[3]!, ['uprn:2'])], [first[0]!, first[1]!, moved], false),
+      batch.writeIndex(m, [row(ids[3]!, ['uprn:2'])], [first[0]!, first[1]!, moved]),
     );
     const again = await stored();
     expect(again.map((r) => r.id)).toEqual(ids);
@@ -228,9 +228,25 @@ describe('LinkageBatchRepository: index rows', () => {
   it('refuses a new row for a record already indexed, and keeps what was there', async () => {
     const [existing] = await stored();
     await expect(
-      withSystemScope(dataSource, (m) => batch.writeIndex(m, [row(existing!.id, ['uprn:3'])], [], false)),
+      withSystemScope(dataSource, (m) => batch.writeIndex(m, [row(existing!.id, ['uprn:3'])], [])),
     ).rejects.toThrow(/duplicate key/);
     const [after] = await stored();
     expect(after).toEqual(existing);
+  });
+
+  it('reports a key rebuild that failed meanwhile where the rows are written, and keeps what was there', async () => {
+    const before = await stored();
+    const keysBefore = await keyRows();
+    // One record with the same hashed key twice (what a 64-bit collision between two of its keys would be).
+    const twice = row(randomUUID(), [], randomUUID(), undefined, [7n, 7n]);
+    await expect(
+      withSystemScope(dataSource, async (m) => {
+        const rebuild = await batch.rebuildKeys(m, [twice]);
+        // The caller computes meanwhile; the failure comes with the next write.
+        await batch.writeIndex(m, [twice], [], rebuild);
+      }),
+    ).rejects.toThrow(/linkage_key_pkey/);
+    expect(await stored()).toEqual(before);
+    expect(await keyRows()).toEqual(keysBefore);
   });
 });

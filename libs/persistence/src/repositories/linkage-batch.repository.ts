@@ -29,6 +29,12 @@ export interface IndexLine {
   personId: string;
 }
 
+/** A rebuild of the key tables under way (see rebuildKeys), for writeIndex to finish. */
+export interface KeysRebuild {
+  /** Settles when PostgreSQL has filled the key tables and built their primary keys. */
+  built: Promise<void>;
+}
+
 /** Rows per statement: big enough that round trips do not count, small enough to stream. */
 const CHUNK = 5000;
 
@@ -118,21 +124,63 @@ export class LinkageBatchRepository {
   }
 
   /**
+   * Starts rebuilding linkage_key and linkage_family_key for a batch that writes most index rows afresh
+   * (a first link): the key triggers and secondary indexes go (linkage_indexes_drop), every record's
+   * hashed blocking keys and family keys (the last two fields of its index row, see IndexLine) stream
+   * into a temporary table, and one request, not waited for, fills both key tables from it and builds
+   * their primary keys. Resolves once the keys are streamed: PostgreSQL fills and sorts on its own core
+   * while the caller computes (a statement sent meanwhile queues behind it). Pass the answer to
+   * writeIndex, which waits for it and switches the triggers on again once the index rows are in.
+   */
+  async rebuildKeys(m: EntityManager, rows: Iterable<{ id: string; row: Uint8Array }>): Promise<KeysRebuild> {
+    await m.query(`SELECT linkage_indexes_drop()`);
+    await m.query(`CREATE TEMPORARY TABLE linkage_batch_keys (id uuid, keys bigint[], family text[]) ON COMMIT DROP`);
+    await copyInto(
+      m,
+      `COPY linkage_batch_keys FROM STDIN`,
+      (function* () {
+        const out = new CopyBuffer();
+        for (const r of rows) {
+          out.text(`${r.id}\t`);
+          // After the features, which hold no raw tab: COPY text escapes a tab in a field.
+          out.bytes(r.row.subarray(r.row.indexOf(9) + 1));
+          out.text('\n');
+          if (out.full) yield out.take();
+        }
+        if (!out.empty) yield out.take();
+      })(),
+    );
+    // One request of several statements (no parameters: the simple protocol allows that).
+    const built = m
+      .query(
+        `INSERT INTO linkage_key (key, source_record_id) SELECT k, id FROM linkage_batch_keys, unnest(keys) k;
+         INSERT INTO linkage_family_key (key, source_record_id)
+           SELECT hashtextextended(k, 0), id FROM linkage_batch_keys, unnest(family) k;
+         DROP TABLE linkage_batch_keys;
+         SELECT linkage_keys_index();`,
+      )
+      .then(() => undefined);
+    built.catch(() => undefined); // awaited by writeIndex (and the caller); a failure is reported there
+    return { built };
+  }
+
+  /**
    * Index rows with their person. Records not indexed yet (`fresh`, a first link's million)
    * stream by COPY straight into the table (it has no row-level security; see
    * IndexLookupsWithoutRowSecurity): written once, not into a temporary table and again from it. Records
    * indexed already stream into a temporary table, then one statement writes only the rows that differ,
    * in the order given (the batch gives them by id, so the primary key fills in order). The caller holds
-   * the linkage lock, so what is indexed does not change meanwhile.
+   * the linkage lock, so what is indexed does not change meanwhile. With `rebuild` (see rebuildKeys),
+   * the key tables are already rebuilt from the same rows: the triggers stay off while the rows are
+   * written, then come on again with the person index built.
    */
   async writeIndex(
     m: EntityManager,
     fresh: Iterable<IndexLine>,
     indexed: Iterable<IndexLine>,
-    /** Most rows are new (a first link): drop the secondary indexes first and build them once the rows are in. */
-    rebuild: boolean,
+    rebuild?: KeysRebuild,
   ): Promise<void> {
-    if (rebuild) await m.query(`SELECT linkage_indexes_drop()`);
+    await rebuild?.built;
     // A million rows: written into buffers as bytes, not joined as strings and encoded (seconds of the batch).
     const lines = (rows: Iterable<IndexLine>) =>
       (function* () {
@@ -161,7 +209,7 @@ export class LinkageBatchRepository {
        WHERE (linkage_record.person_id, linkage_record.features::text, linkage_record.blocking_keys, linkage_record.family_keys)
          IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.features::text, EXCLUDED.blocking_keys, EXCLUDED.family_keys)`,
     );
-    if (rebuild) await m.query(`SELECT linkage_indexes_build()`);
+    if (rebuild) await m.query(`SELECT linkage_indexes_finish()`);
   }
 
   /**
