@@ -14,3 +14,6 @@ export const copyTextField = (v: string): string =>
   /[\\\t\n\r]/.test(v)
     ? v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)
     : v;
+
+/** One row of COPY's text format (without its line end): each field escaped, tab-separated. */
+export const copyTextFields = (fields: readonly string[]): string => fields.map(copyTextField).join('\t');

@@ -4,7 +4,7 @@
 // and for the batch writes each record's index row as COPY text bytes.
 import { parentPort, workerData } from 'node:worker_threads';
 import { blockingKeyHashInto } from './blocking.js';
-import { copyTextField, textArrayLiteral } from '@joinedup/core';
+import { copyTextFields, textArrayLiteral } from '@joinedup/core';
 import { familyKeys } from './families.js';
 import { prepareRecord, type Prepared } from './features.js';
 import { fromCanonical, type LinkageRecord } from './linkage-record.js';
@@ -51,7 +51,7 @@ function indexRows(rules: readonly BlockingRule[]): { buffer: ArrayBuffer; lengt
     let n = 0;
     for (const rule of rules) if (blockingKeyHashInto(rule, p, hashes, 2 * n)) n += 1;
     const keys = new BigInt64Array(hashes.buffer, 0, n).join(',');
-    const row = `${copyTextField(storedText[i]!)}\t{${keys}}\t${copyTextField(textArrayLiteral(familyKeys(p)))}`;
+    const row = copyTextFields([storedText[i]!, `{${keys}}`, textArrayLiteral(familyKeys(p))]);
     // UTF-8 takes at most three bytes a UTF-16 unit.
     if (length + 3 * row.length > buffer.byteLength) {
       const bigger = new ArrayBuffer(Math.max(2 * buffer.byteLength, length + 3 * row.length));

@@ -8,7 +8,7 @@ import {
   type StoredLink,
   withSystemScope,
 } from '@joinedup/persistence';
-import { textArrayLiteral } from '@joinedup/core';
+import { copyTextFields, textArrayLiteral } from '@joinedup/core';
 import { createTestDatabase, type TestDatabase } from '@joinedup/testing';
 
 // One database for the file: each part writes tables the others do not read.
@@ -149,7 +149,7 @@ describe('LinkageBatchRepository: index rows', () => {
   ) => ({
     id,
     agency: 'csc',
-    row: LinkageBatchRepository.indexRowText(JSON.stringify(features), `{${keys.join(',')}}`, textArrayLiteral(family)),
+    row: Buffer.from(copyTextFields([JSON.stringify(features), `{${keys.join(',')}}`, textArrayLiteral(family)])),
     personId: person,
   });
   const stored = () =>

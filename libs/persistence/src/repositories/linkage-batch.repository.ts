@@ -20,7 +20,8 @@ export interface Retired {
 
 /**
  * One index row as `writeIndex` takes it: the record, its agency, the rest of its row as the UTF-8 bytes
- * of COPY text (its features, hashed blocking keys and family keys; see indexRowText) and its person.
+ * of COPY text (its features as JSON, hashed blocking keys as a bigint array literal and family keys as
+ * a text array literal, tab-separated: see IndexRowBytes in @joinedup/linkage) and its person.
  */
 export interface IndexLine {
   id: string;
@@ -115,15 +116,6 @@ export class LinkageBatchRepository {
   }
 
   /**
-   * The bytes of an index row's `row` (see IndexLine) from its features as JSON, blocking keys hashed as
-   * a bigint array literal and family keys as a text array literal. (A batch's helper thread writes the
-   * same bytes for a million records into one buffer.)
-   */
-  static indexRowText(features: string, hashedKeys: string, family: string): Uint8Array {
-    return Buffer.from(`${copyTextField(features)}\t${hashedKeys}\t${copyTextField(family)}`);
-  }
-
-  /**
    * Starts rebuilding linkage_key and linkage_family_key for a batch that writes most index rows afresh
    * (a first link): the key triggers and secondary indexes go (linkage_indexes_drop), every record's
    * hashed blocking keys and family keys (the last two fields of its index row, see IndexLine) stream
@@ -138,17 +130,12 @@ export class LinkageBatchRepository {
     await copyInto(
       m,
       `COPY linkage_batch_keys FROM STDIN`,
-      (function* () {
-        const out = new CopyBuffer();
-        for (const r of rows) {
-          out.text(`${r.id}\t`);
-          // After the features, which hold no raw tab: COPY text escapes a tab in a field.
-          out.bytes(r.row.subarray(r.row.indexOf(9) + 1));
-          out.text('\n');
-          if (out.full) yield out.take();
-        }
-        if (!out.empty) yield out.take();
-      })(),
+      inCopyBuffers(rows, (out, r) => {
+        out.text(`${r.id}\t`);
+        // After the features, which hold no raw tab: COPY text escapes a tab in a field.
+        out.bytes(r.row.subarray(r.row.indexOf(9) + 1));
+        out.text('\n');
+      }),
     );
     // One request of several statements (no parameters: the simple protocol allows that).
     const built = m
@@ -183,16 +170,11 @@ export class LinkageBatchRepository {
     await rebuild?.built;
     // A million rows: written into buffers as bytes, not joined as strings and encoded (seconds of the batch).
     const lines = (rows: Iterable<IndexLine>) =>
-      (function* () {
-        const out = new CopyBuffer();
-        for (const r of rows) {
-          out.text(`${r.id}\t${copyTextField(r.agency)}\t`);
-          out.bytes(r.row);
-          out.text(`\t${r.personId}\n`);
-          if (out.full) yield out.take();
-        }
-        if (!out.empty) yield out.take();
-      })();
+      inCopyBuffers(rows, (out, r) => {
+        out.text(`${r.id}\t${copyTextField(r.agency)}\t`);
+        out.bytes(r.row);
+        out.text(`\t${r.personId}\n`);
+      });
     await copyInto(
       m,
       `COPY linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys, person_id) FROM STDIN`,
@@ -322,6 +304,16 @@ class CopyBuffer {
     this.buffer.copy(bigger, 0, 0, this.length);
     this.buffer = bigger;
   }
+}
+
+/** Rows written by `write` into CopyBuffers, each buffer given once half full (and the last). */
+function* inCopyBuffers<T>(rows: Iterable<T>, write: (out: CopyBuffer, row: T) => void): Generator<Buffer> {
+  const out = new CopyBuffer();
+  for (const row of rows) {
+    write(out, row);
+    if (out.full) yield out.take();
+  }
+  if (!out.empty) yield out.take();
 }
 
 /**
