@@ -8,6 +8,9 @@ import {
   familyKeys,
   fromStored,
   indexRowOf,
+  joinKeyHashes,
+  type KeyHashes,
+  keyHashesOf,
   LevelsHelper,
   type Prepared,
   type StoredFeatures,
@@ -65,7 +68,8 @@ const PAGES_AHEAD = 4;
  * features: read a page at a time so that only one page of full records is held. `between` runs after
  * each page (a job yields there, so its lock is renewed). With a `helper`, both threads prepare: a page
  * goes to the helper while it has fewer than PAGES_AHEAD to do (it answers their features, which costs
- * this thread a quarter of preparing them), else this thread prepares it and sends the helper theirs.
+ * this thread a quarter of preparing them), else this thread prepares it and sends the helper theirs;
+ * either way the records' key hashes under the helper's rules come too (`hashes`).
  */
 export async function readPrepared(
   m: Pick<EntityManager, 'query'>,
@@ -73,7 +77,7 @@ export async function readPrepared(
   between: () => Promise<void> = async () => undefined,
   pageSize = PAGE,
   helper?: LevelsHelper,
-): Promise<{ rows: LiveRecord[]; prepared: Prepared[] }> {
+): Promise<{ rows: LiveRecord[]; prepared: Prepared[]; hashes?: KeyHashes }> {
   const rows: LiveRecord[] = [];
   // One cursor, fetched a page at a time: pages by `id > last ORDER BY id LIMIT n` were planned (under
   // row-level security's estimates) as a scan and sort of the whole table each, 195 s for 1,000,000.
@@ -86,8 +90,8 @@ export async function readPrepared(
   );
   const fetch = (): Promise<(Omit<SourceRow, 'record'> & { record: string })[]> =>
     m.query(`FETCH ${Number(pageSize)} FROM live_records`);
-  // Each page's prepared records, in order; the helper's come back as their StoredFeatures.
-  const pages: Promise<Prepared[]>[] = [];
+  // Each page's prepared records and key hashes, in order; the helper's come back as their StoredFeatures.
+  const pages: Promise<{ prepared: Prepared[]; hashes: KeyHashes }>[] = [];
   let helping = 0;
   // The next page is asked for before this one is prepared, so PostgreSQL reads and sends it meanwhile
   // (a page small enough to wait in the socket's buffers).
@@ -104,24 +108,33 @@ export async function readPrepared(
         records: page.map((r) => r.record),
         invalidFields: page.map((r) => r.invalid_fields),
       });
-      const prepared = answer.then((text) => {
+      const prepared = answer.then(({ text, hashes }) => {
         helping -= 1;
-        return (JSON.parse(text) as StoredFeatures[]).map(fromStored);
+        return { prepared: (JSON.parse(text) as StoredFeatures[]).map(fromStored), hashes };
       });
       prepared.catch(() => undefined); // awaited below, in order; a failure is reported there
       pages.push(prepared);
     } else {
       const here = page.map((row) => LinkageService.prepare({ ...row, record: JSON.parse(row.record) }));
-      helper?.add(here.map((p) => JSON.stringify(toStored(p))));
-      pages.push(Promise.resolve(here));
+      const hashes = keyHashesOf(here, helper?.rules ?? []);
+      helper?.add(
+        here.map((p) => JSON.stringify(toStored(p))),
+        hashes,
+      );
+      pages.push(Promise.resolve({ prepared: here, hashes }));
     }
     await between();
     if (!more) break;
   }
   await m.query(`CLOSE live_records`);
   const prepared: Prepared[] = [];
-  for (const page of pages) for (const p of await page) prepared.push(p);
-  return { rows, prepared };
+  const hashes: KeyHashes[] = [];
+  for (const page of pages) {
+    const done = await page;
+    for (const p of done.prepared) prepared.push(p);
+    hashes.push(done.hashes);
+  }
+  return { rows, prepared, hashes: helper ? joinKeyHashes(hashes, helper.rules.length) : undefined };
 }
 
 /** A batch's scored pairs (by position in the live records, ordered by id) and how many were compared. */
@@ -130,20 +143,24 @@ export interface BatchEvidence {
   pairs: ExplainedPair[];
 }
 
-/** Where a batch's scored pairs come from: scored here (`scoreHere`), or by a run's partitions (RelinkRuns). */
+/**
+ * Where a batch's scored pairs come from: scored here (`scoreHere`), or by a run's partitions (RelinkRuns).
+ * `hashes`: the records' key hashes under the model's blocking rules, when readPrepared has them.
+ */
 export type EvidenceSource = (
   rows: readonly LiveRecord[],
   prepared: readonly Prepared[],
   model: TrainedModel,
   progress: (stage: string) => void,
+  hashes?: KeyHashes,
 ) => Promise<BatchEvidence>;
 
 /** Every candidate pair compared in this process (with `helper`, on two threads). */
 export const scoreHere =
   (helper?: LevelsHelper): EvidenceSource =>
-  async (_rows, prepared, model, progress) => {
+  async (_rows, prepared, model, progress, hashes) => {
     progress('blocking');
-    const { pairs } = candidatePairs(prepared, model.blocking, model.maxBlockSize);
+    const { pairs } = candidatePairs(prepared, model.blocking, model.maxBlockSize, hashes);
     progress(`${pairs.length} candidate pairs; comparing`);
     const table = helper ? await helper.levels(prepared, pairs) : undefined;
     return { candidatePairs: pairs.length, pairs: explainedPairs(prepared, pairs, model, table) };
@@ -187,11 +204,12 @@ export async function relinkAll(
       // A second thread prepares the records as they are read, works out the index rows' text and, when
       // scored here, compares pairs alongside this one: not started for a dry run of scores already made
       // (the partitions'), which needs none of it.
-      const helping = options.dryRun && options.evidence ? undefined : new LevelsHelper(model.comparisons);
+      const helping =
+        options.dryRun && options.evidence ? undefined : new LevelsHelper(model.comparisons, model.blocking);
       helper = helping; // for the `finally`; the const keeps its narrowing inside the callbacks below
       const evidence = options.evidence ?? scoreHere(helping);
-      const { rows, prepared } = await readPrepared(m, null, yieldToLoop, undefined, helping);
-      const indexRows = options.dryRun || !helping ? undefined : helping.indexRows(model.blocking);
+      const { rows, prepared, hashes } = await readPrepared(m, null, yieldToLoop, undefined, helping);
+      const indexRows = options.dryRun || !helping ? undefined : helping.indexRows();
       indexRows?.catch(() => undefined); // awaited below; a failure is reported there
       progress(`${rows.length} live records`);
       const position = new Map(rows.map((r, i) => [r.id, i]));
@@ -215,7 +233,7 @@ export async function relinkAll(
       );
       const personAges = await batch.activeAges(m, 'linked_person');
       const familyAges = await batch.activeAges(m, 'family');
-      const scoredPairs = await evidence(rows, prepared, model, progress);
+      const scoredPairs = await evidence(rows, prepared, model, progress, hashes);
       const scored = scoredPairs.pairs;
       const index = await indexRows;
       await helping?.close();

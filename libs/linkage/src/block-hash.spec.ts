@@ -1,4 +1,4 @@
-import { blockHash, blockHashInto, blockNumbers } from '@joinedup/linkage';
+import { blockHash, blockHashInto, blockNumbers, writeHashDecimal } from '@joinedup/linkage';
 
 describe('block hashes', () => {
   it('answers one bigint per key, the same every time, different for different keys', () => {
@@ -27,5 +27,33 @@ describe('block hashes', () => {
     const byHash = [...new Set(keys)].sort((x, y) => (blockHash(x) < blockHash(y) ? -1 : 1));
     expect(byHash.map((k) => numberOf.get(k))).toEqual([0, 1, 2, 3]);
     expect(blockNumbers(words, 0).blocks).toBe(0);
+  });
+
+  it('writes a hash as the decimal text PostgreSQL prints for the bigint, for every size and sign', () => {
+    const values = [
+      0n,
+      1n,
+      -1n,
+      2n ** 53n - 1n,
+      2n ** 53n,
+      -(2n ** 53n) - 1n,
+      2n ** 63n - 1n,
+      -(2n ** 63n),
+      10n ** 14n,
+    ];
+    values.push(2n ** 32n * 0x1fffffn + 0xffffffffn, 2n ** 32n * 0x200000n, -(10n ** 18n), 9_999_999n * 10n ** 7n);
+    // And many at random: 64 random bits each, from a fixed seed.
+    let seed = 12345;
+    const word = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0) >>> 0;
+    for (let i = 0; i < 5000; i += 1) values.push(BigInt.asIntN(64, (BigInt(word()) << 32n) | BigInt(word())));
+    const words = new BigInt64Array(1);
+    const halves = new Int32Array(words.buffer);
+    const out = new Uint8Array(30);
+    for (const value of values) {
+      words[0] = value;
+      out.fill(35); // '#': what comes before and after must stay
+      const end = writeHashDecimal(out, 2, halves[0]!, halves[1]!);
+      expect(Buffer.from(out).toString('latin1')).toBe(`##${value}${'#'.repeat(30 - end)}`);
+    }
   });
 });

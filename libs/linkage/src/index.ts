@@ -1,5 +1,6 @@
 export * from './block-hash.js';
 export * from './blocking.js';
+export * from './key-hashes.js';
 export * from './clustering.js';
 export * from './comparisons.js';
 export * from './csv-source.js';

@@ -9,6 +9,8 @@ import {
   fromCanonical,
   fromStored,
   indexRowOf,
+  joinKeyHashes,
+  keyHashesOf,
   LevelsHelper,
   pairLevels,
   parallelLevels,
@@ -72,17 +74,35 @@ describe('the batch helper thread', () => {
   });
 
   it('prepares source records page by page, answers their index row parts, and fills the levels alongside this thread exactly', async () => {
-    const helper = new LevelsHelper(model.comparisons);
+    const helper = new LevelsHelper(model.comparisons, model.blocking);
     try {
-      const answers = await Promise.all([helper.prepare(page(0, 400)), helper.prepare(page(400, prepared.length))]);
-      // What comes back is each record's StoredFeatures, in order, as this thread would have prepared them.
-      const back = answers.flatMap((a) => JSON.parse(a) as StoredFeatures[]);
-      expect(back).toEqual(prepared.map(toStored));
+      // Pages the helper prepares, and one this thread prepared and hands over with its key hashes.
+      const first = helper.prepare(page(0, 400));
+      const mine = prepared.slice(400, 900);
+      helper.add(
+        mine.map((p) => JSON.stringify(toStored(p))),
+        keyHashesOf(mine, model.blocking),
+      );
+      const last = helper.prepare(page(900, prepared.length));
+      const answers = await Promise.all([first, last]);
+      // What comes back is each record's StoredFeatures, in order, as this thread would have prepared them,
+      // and their key hashes as this thread would have worked them out.
+      const back = answers.flatMap((a) => JSON.parse(a.text) as StoredFeatures[]);
+      expect(back).toEqual([...prepared.slice(0, 400), ...prepared.slice(900)].map(toStored));
+      expect(answers[0].hashes).toEqual(keyHashesOf(prepared.slice(0, 400), model.blocking));
+      expect(answers[1].hashes).toEqual(keyHashesOf(prepared.slice(900), model.blocking));
       expect(prepared[5]!.nhs).toBe('');
       expect(prepared.filter((p) => p.nhs).length).toBeGreaterThan(100);
-      const index = helper.indexRows(model.blocking);
-      const { pairs } = candidatePairs(prepared, model.blocking, model.maxBlockSize);
-      const spread = await helper.levels(back.map(fromStored), pairs);
+      const index = helper.indexRows();
+      const hashes = joinKeyHashes(
+        [answers[0].hashes, keyHashesOf(mine, model.blocking), answers[1].hashes],
+        model.blocking.length,
+      );
+      const { pairs } = candidatePairs(prepared, model.blocking, model.maxBlockSize, hashes);
+      // Blocking from hashes worked out apart gives the pairs blocking hashes itself.
+      expect(pairs).toEqual(candidatePairs(prepared, model.blocking, model.maxBlockSize).pairs);
+      const held = [...back.slice(0, 400).map(fromStored), ...mine, ...back.slice(400).map(fromStored)];
+      const spread = await helper.levels(held, pairs);
       const single = computeLevels(prepared, pairs, model.comparisons);
       expect(pairs.length).toBeGreaterThan(1000);
       expect(Buffer.from(spread.levels.buffer).equals(Buffer.from(single.levels.buffer))).toBe(true);
@@ -106,16 +126,49 @@ describe('the batch helper thread', () => {
     }
   }, 60_000);
 
+  it('escapes for COPY what a record may hold: a backslash or quote in its features, a tab in a family key', async () => {
+    const helper = new LevelsHelper(model.comparisons, model.blocking);
+    try {
+      const odd = source
+        .filter((s) => s.canonical.household)
+        .slice(0, 3)
+        .map((s, i) => ({
+          ...s,
+          canonical: {
+            ...s.canonical,
+            externalId: `X\\"${i}`,
+            household: { ...s.canonical.household!, reference: 'H\t1' },
+          },
+        }));
+      await helper.prepare({
+        agencies: odd.map((s) => s.agency),
+        records: odd.map((s) => JSON.stringify(s.canonical)),
+        invalidFields: odd.map(() => []),
+      });
+      const rows = await helper.indexRows();
+      odd.forEach((s, i) => {
+        const fields = Buffer.from(indexRowOf(rows, i)).toString('utf8').split('\t');
+        expect(fields).toHaveLength(3);
+        const p = prepareRecord(fromCanonical(s.agency, s.canonical, []));
+        expect(fields[0]).toBe(JSON.stringify(toStored(p)).replace(/\\/g, '\\\\'));
+        expect(fields[2]).toBe(textArrayLiteral(familyKeys(p)).replace(/\\/g, '\\\\').replace(/\t/g, '\\t'));
+        expect(fields[2]).toContain('H\\t1');
+      });
+    } finally {
+      await helper.close();
+    }
+  });
+
   it('refuses levels for records it was not given, and fails questions once its thread is gone', async () => {
-    const helper = new LevelsHelper(model.comparisons);
+    const helper = new LevelsHelper(model.comparisons, model.blocking);
     await helper.prepare(page(0, 10));
     await expect(helper.levels(prepared, new Float64Array([1]))).rejects.toThrow(/holds 10 of/);
     await helper.close();
-    await expect(helper.indexRows(model.blocking)).rejects.toThrow(/exited/);
+    await expect(helper.indexRows()).rejects.toThrow(/exited/);
   });
 
   it('fails a page it cannot read, saying which record and not what it holds', async () => {
-    const helper = new LevelsHelper(model.comparisons);
+    const helper = new LevelsHelper(model.comparisons, model.blocking);
     try {
       await helper.prepare(page(0, 2));
       const failed = helper.prepare({ agencies: ['a'], records: ['{"name": "Ann Smith'], invalidFields: [[]] });

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { LinkageRecord } from './linkage-record.js';
 import type { LevelsStrategy } from './link-records.js';
 import type { Prepared } from './features.js';
+import type { KeyHashes } from './key-hashes.js';
 import type { BlockingRule } from './model.js';
 import { fillSharedLevels, type LevelTable, sharedLevels } from './pair-levels.js';
 
@@ -80,21 +81,32 @@ export interface SourcePage {
   invalidFields: string[][];
 }
 
+/** A page as a thread prepared it: each record's StoredFeatures in one JSON array, and their key hashes. */
+export interface PreparedPage {
+  text: string;
+  hashes: KeyHashes;
+}
+
 /**
  * A helper thread for the service's batch, which holds every record's prepared features as this thread
  * does. As the records are read, a page at a time, either the helper prepares them (`prepare`) and
  * answers their features as StoredFeatures JSON, one string a page (copied, not a million objects
- * cloned), or this thread does and sends it theirs (`add`). While this thread blocks, the helper works
- * out every record's index row (`indexRows`), with the features' JSON kept from the pages; then
- * `levels` compares the pairs there and here, each thread taking chunks as it goes.
+ * cloned), with their key hashes under `rules`, or this thread does and sends it theirs (`add`). While
+ * this thread blocks, the helper works out every record's index row (`indexRows`), with the features'
+ * JSON and the key hashes kept from the pages; then `levels` compares the pairs there and here, each
+ * thread taking chunks as it goes.
  */
 export class LevelsHelper {
-  private readonly worker = new Worker(entry, { workerData: { stored: true } });
+  private readonly worker: Worker;
   /** Answers come back in the order asked. */
   private readonly waiting: { resolve: (v: unknown) => void; reject: (e: Error) => void }[] = [];
   private sent = 0;
 
-  constructor(private readonly comparisons: readonly string[]) {
+  constructor(
+    private readonly comparisons: readonly string[],
+    readonly rules: readonly BlockingRule[],
+  ) {
+    this.worker = new Worker(entry, { workerData: { rules } });
     this.worker.on('message', (answer: unknown) => this.waiting.shift()?.resolve(answer));
     // A thread that failed (even before anything was asked) fails every question, now and later.
     const fail = (error: Error) => {
@@ -115,22 +127,22 @@ export class LevelsHelper {
     });
   }
 
-  /** The next records in order, prepared by this thread: each one's StoredFeatures as JSON. */
-  add(stored: string[]): void {
+  /** The next records in order, prepared by this thread: each one's StoredFeatures as JSON, and key hashes. */
+  add(stored: string[], hashes: KeyHashes): void {
     this.sent += stored.length;
-    this.worker.postMessage({ stored });
+    this.worker.postMessage({ stored, hashes });
   }
 
-  /** Prepares the next records in order and keeps them; answers their StoredFeatures as one JSON array. */
-  prepare(page: SourcePage): Promise<string> {
+  /** Prepares the next records in order and keeps them; answers their StoredFeatures and key hashes. */
+  prepare(page: SourcePage): Promise<PreparedPage> {
     this.sent += page.records.length;
-    return this.ask<string>({ prepare: page });
+    return this.ask<PreparedPage>({ prepare: page });
   }
 
   /** Every record's index row, in order (asked early: the helper works on them meanwhile). */
-  async indexRows(rules: readonly BlockingRule[]): Promise<IndexRowBytes> {
+  async indexRows(): Promise<IndexRowBytes> {
     const { buffer, length, ends } = await this.ask<{ buffer: ArrayBuffer; length: number; ends: Float64Array }>({
-      index: rules,
+      index: true,
     });
     return { bytes: new Uint8Array(buffer, 0, length), ends };
   }
