@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { assignStableIds, familiesByKeys, type StableIdAnswer } from '@joinedup/linkage';
+import { assignStableIds, familiesByKeyLists, type StableIdAnswer } from '@joinedup/linkage';
 import type { IndexedPlace, LinkageChangeRow, Retired } from '@joinedup/persistence';
 
 /** Where a batch re-link puts every live record: persons and families with stable ids, and what retires. */
@@ -50,7 +50,7 @@ export function placeEveryone(
     const keys = keysOfPerson[personOf[i]!]!;
     for (const key of familyKeysOf[i]!) if (!keys.includes(key)) keys.push(key);
   }
-  const grouped = familiesByKeys(new Map(persons.ids.map((id, c) => [id, keysOfPerson[c]!])));
+  const grouped = familiesByKeyLists(persons.ids, keysOfPerson);
   const familyBefore = new Map(places.filter((p) => p.person && p.family).map((p) => [p.person!, p.family!]));
   const previousFamily = new Map(persons.ids.filter((p) => familyBefore.has(p)).map((p) => [p, familyBefore.get(p)!]));
   const families = assignStableIds(

@@ -259,20 +259,25 @@ export async function relinkAll(
 
       // Links: the scored pairs at or above review, explained, with the governance answer recorded.
       progress(`governance gate for ${scored.length} scored pairs`);
-      const cross = scored.filter((s) => rows[s.a]!.agency_id !== rows[s.b]!.agency_id);
+      // By position in `scored`: the cross-agency pairs asked, and which the gate refused.
+      const cross: number[] = [];
+      scored.forEach((s, k) => {
+        if (rows[s.a]!.agency_id !== rows[s.b]!.agency_id) cross.push(k);
+      });
       const gate = service.decideBatch(
-        cross.map((s) => ({
-          x: rows[s.a]!.agency_id,
-          y: rows[s.b]!.agency_id,
-          subject: [refs[s.a]!, refs[s.b]!],
-        })),
+        cross.map((k) => {
+          const s = scored[k]!;
+          return { x: rows[s.a]!.agency_id, y: rows[s.b]!.agency_id, subject: [refs[s.a]!, refs[s.b]!] };
+        }),
       );
-      const denied = new Set(cross.filter((_, i) => !gate.answers[i]).map((s) => `${s.a}|${s.b}`));
+      const denied = new Uint8Array(scored.length);
+      cross.forEach((k, i) => {
+        if (!gate.answers[i]) denied[k] = 1;
+      });
       await yieldToLoop();
-      const links: StoredLink[] = scored.map((s) => {
+      const links: StoredLink[] = scored.map((s, k) => {
         const [x, y] = [rows[s.a]!, rows[s.b]!];
-        const governance =
-          x.agency_id === y.agency_id ? 'same-agency' : denied.has(`${s.a}|${s.b}`) ? 'denied' : 'allowed';
+        const governance = x.agency_id === y.agency_id ? 'same-agency' : denied[k] === 1 ? 'denied' : 'allowed';
         const [a, b] = x.id < y.id ? [x.id, y.id] : [y.id, x.id];
         return {
           a,
@@ -295,18 +300,17 @@ export async function relinkAll(
       // The gate refused pairs before clustering; they stay stored (denied) so reviewers see why.
       const personOf = clusterPersons(
         rows.length,
-        scored.filter((s) => !denied.has(`${s.a}|${s.b}`)),
+        scored.filter((_, k) => denied[k] === 0),
         model.thresholds,
         human,
       );
 
       await yieldToLoop();
       progress('persons and families: stable ids');
-      const newLinks = new Set(
-        links
-          .filter((l) => l.probability >= model.thresholds.link && l.governance !== 'denied')
-          .map((l) => pairKey(l.a, l.b)),
-      );
+      // Links formed and broken, by their pair of ids; none were there before a first link (half a million
+      // strings to make and look up for nothing).
+      const linked = links.filter((l) => l.probability >= model.thresholds.link && l.governance !== 'denied');
+      const newLinks = oldLinks.size === 0 ? null : new Set(linked.map((l) => pairKey(l.a, l.b)));
       const placed = placeEveryone(rows, familyKeysOf, personOf, before, places, personAges, familyAges);
       await yieldToLoop();
       // A first link changes every family it forms: no membership to compare (a million ids to sort and join).
@@ -316,8 +320,8 @@ export async function relinkAll(
         modelVersion: model.version,
         records: rows.length,
         candidatePairs: scoredPairs.candidatePairs,
-        linksFormed: [...newLinks].filter((k) => !oldLinks.has(k)).length,
-        linksBroken: [...oldLinks].filter((k) => !newLinks.has(k)).length,
+        linksFormed: newLinks ? [...newLinks].filter((k) => !oldLinks.has(k)).length : linked.length,
+        linksBroken: newLinks ? [...oldLinks].filter((k) => !newLinks.has(k)).length : 0,
         personsMerged: placed.persons.merges.reduce((s, x) => s + x.from.length, 0),
         personsSplit: placed.persons.splits.length,
         personsCreated: placed.persons.created.length,
@@ -338,6 +342,12 @@ export async function relinkAll(
         m,
         links.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0)),
       );
+      // Families and persons before the index rows: with a rebuild, writing those finishes it by building
+      // the indexes dropped for it, persons' and links' too.
+      progress(`${placed.families.length} families`);
+      await batch.writeFamilies(m, placed.families);
+      progress(`${placed.personRows.length} persons`);
+      await batch.writePersons(m, placed.personRows);
       progress('index rows');
       // Records indexed before (and live) are upserted; the others are new rows, written straight in.
       const wasIndexed = new Uint8Array(rows.length);
@@ -354,10 +364,6 @@ export async function relinkAll(
               };
         })();
       await batch.writeIndex(m, lines(0), lines(1), keys);
-      progress(`${placed.families.length} families`);
-      await batch.writeFamilies(m, placed.families);
-      progress(`${placed.personRows.length} persons`);
-      await batch.writePersons(m, placed.personRows);
       progress(`retiring ${placed.retiredPersons.length} persons and ${placed.retiredFamilies.length} families`);
       await batch.retire(m, 'linked_person', placed.retiredPersons);
       await batch.retire(m, 'family', placed.retiredFamilies);

@@ -86,8 +86,13 @@ export function familyReason(key: string): string {
  * not a Map or Set per family: a batch calls it with every person of the place.
  */
 export function familiesByKeys(keysOf: ReadonlyMap<string, readonly string[]>): KeyedFamily[] {
-  const people = [...keysOf.keys()];
-  const parent = Int32Array.from(people, (_, i) => i);
+  return familiesByKeyLists([...keysOf.keys()], [...keysOf.values()]);
+}
+
+/** familiesByKeys for persons given by position: `keysOf[i]` are the family keys of `people[i]`. */
+export function familiesByKeyLists(people: readonly string[], keysOf: readonly (readonly string[])[]): KeyedFamily[] {
+  const parent = new Int32Array(people.length);
+  for (let i = 0; i < parent.length; i += 1) parent[i] = i;
   const find = (x: number): number => {
     let root = x;
     while (parent[root] !== root) root = parent[root]!;
@@ -99,15 +104,13 @@ export function familiesByKeys(keysOf: ReadonlyMap<string, readonly string[]>): 
     return root;
   };
   const firstWithKey = new Map<string, number>();
-  let p = 0;
-  for (const keys of keysOf.values()) {
+  keysOf.forEach((keys, p) => {
     for (const key of keys) {
       const first = firstWithKey.get(key);
       if (first === undefined) firstWithKey.set(key, p);
       else parent[find(p)] = find(first);
     }
-    p += 1;
-  }
+  });
   const familyOfRoot = new Int32Array(people.length).fill(-1);
   const families: KeyedFamily[] = [];
   people.forEach((person, i) => {

@@ -21,13 +21,15 @@ export function assignStableIds(
   age: (id: string) => number,
   newId: () => string,
 ): StableIdAnswer {
+  // A Map only where a member had an id: a first link of a place has none, for a million records.
+  const none: ReadonlyMap<string, number> = new Map();
   const votes = clusters.map((members) => {
-    const count = new Map<string, number>();
+    let count: Map<string, number> | undefined;
     for (const m of members) {
       const old = previous.get(m);
-      if (old) count.set(old, (count.get(old) ?? 0) + 1);
+      if (old) (count ??= new Map()).set(old, (count.get(old) ?? 0) + 1);
     }
-    return count;
+    return count ?? none;
   });
   // Claims: (cluster, old id, members that had it). Most members first; ties to the older id, then order.
   const claims = votes.flatMap((count, c) => [...count].map(([id, n]) => ({ c, id, n })));
@@ -49,6 +51,7 @@ export function assignStableIds(
   const merges: StableIdAnswer['merges'] = [];
   const clustersOf = new Map<string, Set<string>>();
   votes.forEach((count, c) => {
+    if (count.size === 0) return;
     const absorbed = [...count.keys()].filter((id) => !taken.has(id));
     if (absorbed.length > 0) merges.push({ into: final[c]!, from: absorbed.sort() });
     for (const id of count.keys()) {

@@ -80,6 +80,8 @@ export class LinkageBatchRepository {
    */
   async replaceAllLinks(m: EntityManager, links: readonly StoredLink[]): Promise<void> {
     await m.query(`DELETE FROM linkage_link`);
+    // Explanations no link uses any more go below; none can if there were none (a first link).
+    const [{ some }] = await m.query<{ some: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM linkage_explanation) AS some`);
     // Links scored alike share one JSON string (see explainedPairs): the Map finds it by its cached hash.
     const idOf = new Map<string, string>();
     const explanationOf = links.map((l) => {
@@ -110,14 +112,16 @@ export class LinkageBatchRepository {
       `INSERT INTO linkage_link (a, b, probability, decision, governance, explanation_id, model_version)
        SELECT * FROM linkage_batch_link`,
     );
-    await m.query(
-      `DELETE FROM linkage_explanation e WHERE NOT EXISTS (SELECT 1 FROM linkage_link l WHERE l.explanation_id = e.id)`,
-    );
+    if (some)
+      await m.query(
+        `DELETE FROM linkage_explanation e WHERE NOT EXISTS (SELECT 1 FROM linkage_link l WHERE l.explanation_id = e.id)`,
+      );
   }
 
   /**
    * Starts rebuilding linkage_key and linkage_family_key for a batch that writes most index rows afresh
-   * (a first link): the key triggers and secondary indexes go (linkage_indexes_drop), every record's
+   * (a first link): the key triggers and secondary indexes go (linkage_indexes_drop: the index rows',
+   * and the persons' by family and the links' by their second record, written afresh too), every record's
    * hashed blocking keys and family keys (the last two fields of its index row, see IndexLine) stream
    * into a temporary table, and one request, not waited for, fills both key tables from it and builds
    * their primary keys. Resolves once the keys are streamed: PostgreSQL fills and sorts on its own core
@@ -159,7 +163,7 @@ export class LinkageBatchRepository {
    * in the order given (the batch gives them by id, so the primary key fills in order). The caller holds
    * the linkage lock, so what is indexed does not change meanwhile. With `rebuild` (see rebuildKeys),
    * the key tables are already rebuilt from the same rows: the triggers stay off while the rows are
-   * written, then come on again with the person index built.
+   * written, then come on again with the secondary indexes built (write persons and links first).
    */
   async writeIndex(
     m: EntityManager,
