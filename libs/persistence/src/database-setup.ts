@@ -80,8 +80,10 @@ export const APPEND_ONLY_TABLES: readonly string[] = [
 /** SECURITY DEFINER functions the app role may call. */
 export const OWNER_FUNCTIONS: readonly string[] = [
   'linkage_indexes_drop',
-  'linkage_keys_index',
   'linkage_indexes_finish',
+  'linkage_keys_stage',
+  'linkage_keys_next_index',
+  'linkage_keys_swap',
 ];
 
 async function grantAppRole(query: (sql: string) => Promise<unknown>, database: string, role: string): Promise<void> {

@@ -40,6 +40,7 @@ import { FamilyKeysInTheirOwnTable1796700000000 } from './1796700000000-FamilyKe
 import { BuildFamilyKeysWithoutSorting1796700001000 } from './1796700001000-BuildFamilyKeysWithoutSorting.js';
 import { FillLinkageKeysFromTheBatch1796800000000 } from './1796800000000-FillLinkageKeysFromTheBatch.js';
 import { RebuildPersonAndLinkIndexesInTheBatch1796900000000 } from './1796900000000-RebuildPersonAndLinkIndexesInTheBatch.js';
+import { StageLinkageKeysBesideTheBatch1797000000000 } from './1797000000000-StageLinkageKeysBesideTheBatch.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -83,4 +84,5 @@ export const MIGRATIONS = [
   BuildFamilyKeysWithoutSorting1796700001000,
   FillLinkageKeysFromTheBatch1796800000000,
   RebuildPersonAndLinkIndexesInTheBatch1796900000000,
+  StageLinkageKeysBesideTheBatch1797000000000,
 ];

@@ -260,7 +260,7 @@ describe('LinkageBatchRepository: index rows', () => {
         // The caller computes meanwhile; the failure comes with the next write.
         await batch.writeIndex(m, [twice], [], rebuild);
       }),
-    ).rejects.toThrow(/linkage_key_pkey/);
+    ).rejects.toThrow(/linkage_key_next_pkey/);
     expect(await stored()).toEqual(before);
     expect(await keyRows()).toEqual(keysBefore);
   });

@@ -121,36 +121,57 @@ export class LinkageBatchRepository {
   /**
    * Starts rebuilding linkage_key and linkage_family_key for a batch that writes most index rows afresh
    * (a first link): the key triggers and secondary indexes go (linkage_indexes_drop: the index rows',
-   * and the persons' by family and the links' by their second record, written afresh too), every record's
-   * hashed blocking keys and family keys (the last two fields of its index row, see IndexLine) stream
-   * into a temporary table, and one request, not waited for, fills both key tables from it and builds
-   * their primary keys. Resolves once the keys are streamed: PostgreSQL fills and sorts on its own core
-   * while the caller computes (a statement sent meanwhile queues behind it). Pass the answer to
-   * writeIndex, which waits for it and switches the triggers on again once the index rows are in.
+   * and the persons' by family and the links' by their second record, written afresh too), and on a
+   * second connection, in a transaction of its own, every record's hashed blocking keys and family keys
+   * (the last two fields of its index row, see IndexLine) stream into a temporary table, from which one
+   * request, not waited for, fills the staged key tables and builds their primary keys
+   * (linkage_keys_stage, linkage_keys_next_index). Resolves once the keys are streamed: PostgreSQL fills
+   * and sorts in a process of its own while the caller computes and writes the rest on its connection.
+   * Pass the answer to writeIndex, which swaps the staged tables in once they are built (in the caller's
+   * transaction, so all or nothing) and switches the triggers on again.
    */
   async rebuildKeys(m: EntityManager, rows: Iterable<{ id: string; row: Uint8Array }>): Promise<KeysRebuild> {
     await m.query(`SELECT linkage_indexes_drop()`);
-    await m.query(`CREATE TEMPORARY TABLE linkage_batch_keys (id uuid, keys bigint[], family text[]) ON COMMIT DROP`);
-    await copyInto(
-      m,
-      `COPY linkage_batch_keys FROM STDIN`,
-      inCopyBuffers(rows, (out, r) => {
-        out.text(`${r.id}\t`);
-        // After the features, which hold no raw tab: COPY text escapes a tab in a field.
-        out.bytes(r.row.subarray(r.row.indexOf(9) + 1));
-        out.text('\n');
-      }),
-    );
+    const beside = m.connection.createQueryRunner();
+    /** Runs `work` in the second connection's transaction; on failure it rolls back, and it is let go either way. */
+    const inBeside = async (work: () => Promise<void>, last: boolean): Promise<void> => {
+      let done = false;
+      try {
+        await work();
+        done = true;
+      } finally {
+        if (!done) await beside.rollbackTransaction().catch(() => undefined);
+        if (!done || last) await beside.release();
+      }
+    };
+    await beside.connect();
+    await inBeside(async () => {
+      await beside.startTransaction();
+      await beside.query(`SELECT linkage_keys_stage()`);
+      await beside.query(
+        `CREATE TEMPORARY TABLE linkage_batch_keys (id uuid, keys bigint[], family text[]) ON COMMIT DROP`,
+      );
+      await copyInto(
+        beside.manager,
+        `COPY linkage_batch_keys FROM STDIN`,
+        inCopyBuffers(rows, (out, r) => {
+          out.text(`${r.id}\t`);
+          // After the features, which hold no raw tab: COPY text escapes a tab in a field.
+          out.bytes(r.row.subarray(r.row.indexOf(9) + 1));
+          out.text('\n');
+        }),
+      );
+    }, false);
     // One request of several statements (no parameters: the simple protocol allows that).
-    const built = m
-      .query(
-        `INSERT INTO linkage_key (key, source_record_id) SELECT k, id FROM linkage_batch_keys, unnest(keys) k;
-         INSERT INTO linkage_family_key (key, source_record_id)
+    const built = inBeside(async () => {
+      await beside.query(
+        `INSERT INTO linkage_key_next (key, source_record_id) SELECT k, id FROM linkage_batch_keys, unnest(keys) k;
+         INSERT INTO linkage_family_key_next (key, source_record_id)
            SELECT hashtextextended(k, 0), id FROM linkage_batch_keys, unnest(family) k;
-         DROP TABLE linkage_batch_keys;
-         SELECT linkage_keys_index();`,
-      )
-      .then(() => undefined);
+         SELECT linkage_keys_next_index();`,
+      );
+      await beside.commitTransaction();
+    }, true);
     built.catch(() => undefined); // awaited by writeIndex (and the caller); a failure is reported there
     return { built };
   }
@@ -162,8 +183,9 @@ export class LinkageBatchRepository {
    * indexed already stream into a temporary table, then one statement writes only the rows that differ,
    * in the order given (the batch gives them by id, so the primary key fills in order). The caller holds
    * the linkage lock, so what is indexed does not change meanwhile. With `rebuild` (see rebuildKeys),
-   * the key tables are already rebuilt from the same rows: the triggers stay off while the rows are
-   * written, then come on again with the secondary indexes built (write persons and links first).
+   * the key tables are being rebuilt beside from the same rows: once the rows are written and the staged
+   * key tables built, those are swapped in and the triggers come on again with the secondary indexes
+   * built (write persons and links first).
    */
   async writeIndex(
     m: EntityManager,
@@ -171,7 +193,6 @@ export class LinkageBatchRepository {
     indexed: Iterable<IndexLine>,
     rebuild?: KeysRebuild,
   ): Promise<void> {
-    await rebuild?.built;
     // A million rows: written into buffers as bytes, not joined as strings and encoded (seconds of the batch).
     const lines = (rows: Iterable<IndexLine>) =>
       inCopyBuffers(rows, (out, r) => {
@@ -195,7 +216,11 @@ export class LinkageBatchRepository {
        WHERE (linkage_record.person_id, linkage_record.features::text, linkage_record.blocking_keys, linkage_record.family_keys)
          IS DISTINCT FROM (EXCLUDED.person_id, EXCLUDED.features::text, EXCLUDED.blocking_keys, EXCLUDED.family_keys)`,
     );
-    if (rebuild) await m.query(`SELECT linkage_indexes_finish()`);
+    if (rebuild) {
+      await rebuild.built;
+      await m.query(`SELECT linkage_keys_swap()`);
+      await m.query(`SELECT linkage_indexes_finish()`);
+    }
   }
 
   /**
