@@ -341,21 +341,6 @@ export async function relinkAll(
       };
       if (options.dryRun) return diff;
 
-      progress(`writing ${rows.length} index rows, ${links.length} links, ${gate.groups.length} gate decisions`);
-      await service.recordBatchGate(m, gate);
-      progress('links');
-      await batch.dropNotLive(m);
-      await batch.replaceAllLinks(
-        m,
-        links.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0)),
-      );
-      // Families and persons before the index rows: with a rebuild, writing those finishes it by building
-      // the indexes dropped for it, persons' and links' too.
-      progress(`${placed.families.length} families`);
-      await batch.writeFamilies(m, placed.families);
-      progress(`${placed.personRows.length} persons`);
-      await batch.writePersons(m, placed.personRows);
-      progress('index rows');
       // Records indexed before (and live) are upserted; the others are new rows, written straight in.
       const wasIndexed = new Uint8Array(rows.length);
       for (const p of before) wasIndexed[position(p.id)] = 1;
@@ -370,7 +355,28 @@ export async function relinkAll(
                 personId: placed.personOfRecord[i]!,
               };
         })();
-      await batch.writeIndex(m, lines(0), lines(1), keys);
+      // A first link writes every index row afresh: on another connection, while this one writes the rest.
+      const staged = keys !== undefined && before.length === 0;
+      if (keys && staged) {
+        progress('staging the index rows beside');
+        await batch.stageRecords(m, keys, lines(0));
+      }
+      progress(`writing ${links.length} links, ${gate.groups.length} gate decisions`);
+      await service.recordBatchGate(m, gate);
+      progress('links');
+      if (!staged) await batch.dropNotLive(m); // a staged table replaces every row
+      await batch.replaceAllLinks(
+        m,
+        links.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0)),
+      );
+      // Families and persons before the index rows: with a rebuild, writing those finishes it by building
+      // the indexes dropped for it, persons' and links' too.
+      progress(`${placed.families.length} families`);
+      await batch.writeFamilies(m, placed.families);
+      progress(`${placed.personRows.length} persons`);
+      await batch.writePersons(m, placed.personRows);
+      progress(staged ? 'waiting for the index rows and key tables beside' : `${rows.length} index rows`);
+      await batch.writeIndex(m, staged ? [] : lines(0), lines(1), keys);
       progress(`retiring ${placed.retiredPersons.length} persons and ${placed.retiredFamilies.length} families`);
       await batch.retire(m, 'linked_person', placed.retiredPersons);
       await batch.retire(m, 'family', placed.retiredFamilies);

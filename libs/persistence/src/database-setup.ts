@@ -84,6 +84,9 @@ export const OWNER_FUNCTIONS: readonly string[] = [
   'linkage_keys_stage',
   'linkage_keys_next_index',
   'linkage_keys_swap',
+  'linkage_records_stage',
+  'linkage_records_next_index',
+  'linkage_records_swap',
 ];
 
 async function grantAppRole(query: (sql: string) => Promise<unknown>, database: string, role: string): Promise<void> {

@@ -41,6 +41,7 @@ import { BuildFamilyKeysWithoutSorting1796700001000 } from './1796700001000-Buil
 import { FillLinkageKeysFromTheBatch1796800000000 } from './1796800000000-FillLinkageKeysFromTheBatch.js';
 import { RebuildPersonAndLinkIndexesInTheBatch1796900000000 } from './1796900000000-RebuildPersonAndLinkIndexesInTheBatch.js';
 import { StageLinkageKeysBesideTheBatch1797000000000 } from './1797000000000-StageLinkageKeysBesideTheBatch.js';
+import { StageLinkageRecordsBesideTheBatch1797100000000 } from './1797100000000-StageLinkageRecordsBesideTheBatch.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -85,4 +86,5 @@ export const MIGRATIONS = [
   FillLinkageKeysFromTheBatch1796800000000,
   RebuildPersonAndLinkIndexesInTheBatch1796900000000,
   StageLinkageKeysBesideTheBatch1797000000000,
+  StageLinkageRecordsBesideTheBatch1797100000000,
 ];

@@ -187,7 +187,19 @@ describe('LinkageBatchRepository: index rows', () => {
       const rebuild = await batch.rebuildKeys(m, first);
       // A rebuild drops the secondary indexes of what a first link writes afresh; writing the rows builds them again.
       expect(await secondary(m)).toEqual([]);
-      await batch.writeIndex(m, first, [], rebuild);
+      // Every row new: staged beside and swapped in (the upserts below go through its key triggers).
+      await batch.stageRecords(m, rebuild, first);
+      await batch.writeIndex(m, [], [], rebuild);
+    });
+    // The swapped-in table has the live one's primary key (by name, as the entity declares it) and triggers.
+    const [table] = await dataSource.query<{ pkey: string; triggers: string[] }[]>(
+      `SELECT (SELECT conname FROM pg_constraint WHERE conrelid = 'linkage_record'::regclass AND contype = 'p') AS pkey,
+              ARRAY(SELECT tgname::text FROM pg_trigger WHERE tgrelid = 'linkage_record'::regclass AND tgenabled = 'O'
+                    ORDER BY 1) AS triggers`,
+    );
+    expect(table).toEqual({
+      pkey: 'PK_d03ae2f78e3d4cf2b035f93429f',
+      triggers: ['linkage_keys_added', 'linkage_keys_changed', 'linkage_keys_removed'],
     });
     expect((await secondary(dataSource)).map((i) => i.indexname)).toEqual([
       'linkage_link_b_idx',
@@ -257,8 +269,9 @@ describe('LinkageBatchRepository: index rows', () => {
     await expect(
       withSystemScope(dataSource, async (m) => {
         const rebuild = await batch.rebuildKeys(m, [twice]);
+        await batch.stageRecords(m, rebuild, [twice]);
         // The caller computes meanwhile; the failure comes with the next write.
-        await batch.writeIndex(m, [twice], [], rebuild);
+        await batch.writeIndex(m, [], [], rebuild);
       }),
     ).rejects.toThrow(/linkage_key_next_pkey/);
     expect(await stored()).toEqual(before);

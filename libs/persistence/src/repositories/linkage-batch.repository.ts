@@ -34,6 +34,8 @@ export interface IndexLine {
 export interface KeysRebuild {
   /** Settles when PostgreSQL has filled the key tables and built their primary keys. */
   built: Promise<void>;
+  /** With stageRecords: settles when every index row is staged and indexed. */
+  records?: Promise<void>;
 }
 
 /** Rows per statement: big enough that round trips do not count, small enough to stream. */
@@ -132,48 +134,59 @@ export class LinkageBatchRepository {
    */
   async rebuildKeys(m: EntityManager, rows: Iterable<{ id: string; row: Uint8Array }>): Promise<KeysRebuild> {
     await m.query(`SELECT linkage_indexes_drop()`);
-    const beside = m.connection.createQueryRunner();
-    /** Runs `work` in the second connection's transaction; on failure it rolls back, and it is let go either way. */
-    const inBeside = async (work: () => Promise<void>, last: boolean): Promise<void> => {
-      let done = false;
-      try {
-        await work();
-        done = true;
-      } finally {
-        if (!done) await beside.rollbackTransaction().catch(() => undefined);
-        if (!done || last) await beside.release();
-      }
-    };
-    await beside.connect();
-    await inBeside(async () => {
-      await beside.startTransaction();
-      await beside.query(`SELECT linkage_keys_stage()`);
-      await beside.query(
-        `CREATE TEMPORARY TABLE linkage_batch_keys (id uuid, keys bigint[], family text[]) ON COMMIT DROP`,
-      );
-      await copyInto(
-        beside.manager,
-        `COPY linkage_batch_keys FROM STDIN`,
-        inCopyBuffers(rows, (out, r) => {
-          out.text(`${r.id}\t`);
-          // After the features, which hold no raw tab: COPY text escapes a tab in a field.
-          out.bytes(r.row.subarray(r.row.indexOf(9) + 1));
-          out.text('\n');
-        }),
-      );
-    }, false);
-    // One request of several statements (no parameters: the simple protocol allows that).
-    const built = inBeside(async () => {
-      await beside.query(
-        `INSERT INTO linkage_key_next (key, source_record_id) SELECT k, id FROM linkage_batch_keys, unnest(keys) k;
-         INSERT INTO linkage_family_key_next (key, source_record_id)
-           SELECT hashtextextended(k, 0), id FROM linkage_batch_keys, unnest(family) k;
-         SELECT linkage_keys_next_index();`,
-      );
-      await beside.commitTransaction();
-    }, true);
-    built.catch(() => undefined); // awaited by writeIndex (and the caller); a failure is reported there
+    const { finished: built } = await besideTransaction(
+      m,
+      async (beside) => {
+        await beside.query(`SELECT linkage_keys_stage()`);
+        await beside.query(
+          `CREATE TEMPORARY TABLE linkage_batch_keys (id uuid, keys bigint[], family text[]) ON COMMIT DROP`,
+        );
+        await copyInto(
+          beside,
+          `COPY linkage_batch_keys FROM STDIN`,
+          inCopyBuffers(rows, (out, r) => {
+            out.text(`${r.id}\t`);
+            // After the features, which hold no raw tab: COPY text escapes a tab in a field.
+            out.bytes(r.row.subarray(r.row.indexOf(9) + 1));
+            out.text('\n');
+          }),
+        );
+      },
+      // One request of several statements (no parameters: the simple protocol allows that).
+      (beside) =>
+        beside.query(
+          `INSERT INTO linkage_key_next (key, source_record_id) SELECT k, id FROM linkage_batch_keys, unnest(keys) k;
+           INSERT INTO linkage_family_key_next (key, source_record_id)
+             SELECT hashtextextended(k, 0), id FROM linkage_batch_keys, unnest(family) k;
+           SELECT linkage_keys_next_index();`,
+        ),
+    );
     return { built };
+  }
+
+  /**
+   * For a rebuild where every index row is new (a first link: no live record indexed before), writes
+   * them on another connection, in a transaction of its own, into a staged table, and indexes it
+   * (linkage_records_stage, linkage_records_next_index), while the caller writes the rest on its own:
+   * a million rows are 630 MB of COPY text. Not waited for: writeIndex, given the same `rebuild` and no
+   * fresh rows, waits for it and swaps the staged table in (in the caller's transaction).
+   */
+  async stageRecords(m: EntityManager, rebuild: KeysRebuild, fresh: Iterable<IndexLine>): Promise<void> {
+    rebuild.records = (
+      await besideTransaction(
+        m,
+        (beside) => beside.query(`SELECT linkage_records_stage()`),
+        async (beside) => {
+          await copyInto(
+            beside,
+            `COPY linkage_record_next (source_record_id, agency_id, features, blocking_keys, family_keys, person_id)
+           FROM STDIN`,
+            indexLines(fresh),
+          );
+          await beside.query(`SELECT linkage_records_next_index()`);
+        },
+      )
+    ).finished;
   }
 
   /**
@@ -193,22 +206,15 @@ export class LinkageBatchRepository {
     indexed: Iterable<IndexLine>,
     rebuild?: KeysRebuild,
   ): Promise<void> {
-    // A million rows: written into buffers as bytes, not joined as strings and encoded (seconds of the batch).
-    const lines = (rows: Iterable<IndexLine>) =>
-      inCopyBuffers(rows, (out, r) => {
-        out.text(`${r.id}\t${copyTextField(r.agency)}\t`);
-        out.bytes(r.row);
-        out.text(`\t${r.personId}\n`);
-      });
     await copyInto(
       m,
       `COPY linkage_record (source_record_id, agency_id, features, blocking_keys, family_keys, person_id) FROM STDIN`,
-      lines(fresh),
+      indexLines(fresh),
     );
     await throughTemporaryTable(
       m,
       `linkage_batch_index (id uuid, agency text, features json, keys bigint[], family text[], person uuid)`,
-      lines(indexed),
+      indexLines(indexed),
       `INSERT INTO linkage_record (source_record_id, agency_id, person_id, features, blocking_keys, family_keys)
        SELECT i.id, i.agency, i.person, i.features, i.keys, i.family FROM linkage_batch_index i
        ON CONFLICT (source_record_id) DO UPDATE SET person_id = EXCLUDED.person_id, features = EXCLUDED.features,
@@ -219,6 +225,10 @@ export class LinkageBatchRepository {
     if (rebuild) {
       await rebuild.built;
       await m.query(`SELECT linkage_keys_swap()`);
+      if (rebuild.records) {
+        await rebuild.records;
+        await m.query(`SELECT linkage_records_swap()`);
+      }
       await m.query(`SELECT linkage_indexes_finish()`);
     }
   }
@@ -376,4 +386,47 @@ async function copyInto(m: EntityManager, sql: string, lines: Iterable<string | 
     ),
     failed,
   ]);
+}
+
+/** Index rows as COPY text (see IndexLine): a million, written into buffers as bytes, not joined as strings. */
+const indexLines = (rows: Iterable<IndexLine>) =>
+  inCopyBuffers(rows, (out, r) => {
+    out.text(`${r.id}\t${copyTextField(r.agency)}\t`);
+    out.bytes(r.row);
+    out.text(`\t${r.personId}\n`);
+  });
+
+/**
+ * Work on a connection of its own, in a transaction of its own, beside the caller's: `start` is waited
+ * for; `rest` is not, and the answer settles once it has run and the transaction committed. On a failure
+ * the transaction rolls back; the connection is let go either way.
+ */
+async function besideTransaction(
+  m: EntityManager,
+  start: (beside: EntityManager) => Promise<unknown>,
+  rest: (beside: EntityManager) => Promise<unknown>,
+): Promise<{ finished: Promise<void> }> {
+  const runner = m.connection.createQueryRunner();
+  await runner.connect();
+  const run = async (work: () => Promise<unknown>, last: boolean): Promise<void> => {
+    let done = false;
+    try {
+      await work();
+      done = true;
+    } finally {
+      if (!done) await runner.rollbackTransaction().catch(() => undefined);
+      if (!done || last) await runner.release();
+    }
+  };
+  await run(async () => {
+    await runner.startTransaction();
+    await start(runner.manager);
+  }, false);
+  const finished = run(async () => {
+    await rest(runner.manager);
+    await runner.commitTransaction();
+  }, true);
+  finished.catch(() => undefined); // awaited by the caller; a failure is reported there
+  // In an object: an async function's answer would wait for a promise it resolves to.
+  return { finished };
 }
