@@ -91,7 +91,7 @@ export async function readPrepared(
   const fetch = (): Promise<(Omit<SourceRow, 'record'> & { record: string })[]> =>
     m.query(`FETCH ${Number(pageSize)} FROM live_records`);
   // Each page's prepared records and key hashes, in order; the helper's come back as their StoredFeatures.
-  const pages: Promise<{ prepared: Prepared[]; hashes: KeyHashes }>[] = [];
+  const pages: Promise<{ prepared: Prepared[]; hashes?: KeyHashes }>[] = [];
   let helping = 0;
   // The next page is asked for before this one is prepared, so PostgreSQL reads and sends it meanwhile
   // (a page small enough to wait in the socket's buffers).
@@ -116,11 +116,14 @@ export async function readPrepared(
       pages.push(prepared);
     } else {
       const here = page.map((row) => LinkageService.prepare({ ...row, record: JSON.parse(row.record) }));
-      const hashes = keyHashesOf(here, helper?.rules ?? []);
-      helper?.add(
-        here.map((p) => JSON.stringify(toStored(p))),
-        hashes,
-      );
+      let hashes: KeyHashes | undefined;
+      if (helper) {
+        hashes = keyHashesOf(here, helper.rules);
+        helper.add(
+          here.map((p) => JSON.stringify(toStored(p))),
+          hashes,
+        );
+      }
       pages.push(Promise.resolve({ prepared: here, hashes }));
     }
     await between();
@@ -132,7 +135,7 @@ export async function readPrepared(
   for (const page of pages) {
     const done = await page;
     for (const p of done.prepared) prepared.push(p);
-    hashes.push(done.hashes);
+    if (done.hashes) hashes.push(done.hashes);
   }
   return { rows, prepared, hashes: helper ? joinKeyHashes(hashes, helper.rules.length) : undefined };
 }
@@ -220,16 +223,12 @@ export async function relinkAll(
       indexRows?.catch(() => undefined); // awaited below; a failure is reported there
       progress(`${rows.length} live records`);
       const position = (id: string) => positionById(rows, id);
-      const decided = (await service.repo.allDecisions(m))
-        .map((d) => ({ a: position(d.a), b: position(d.b), decision: d.decision }))
-        .filter((d) => d.a >= 0 && d.b >= 0);
-      const human =
-        decided.length === 0
-          ? []
-          : service.governedDecisions(
-              rows.map((r, i) => ({ agency: r.agency_id, ref: prepared[i]!.id })),
-              decided,
-            );
+      const human = service.governedDecisions(
+        (i) => ({ agency: rows[i]!.agency_id, ref: prepared[i]!.id }),
+        (await service.repo.allDecisions(m))
+          .map((d) => ({ a: position(d.a), b: position(d.b), decision: d.decision }))
+          .filter((d) => d.a >= 0 && d.b >= 0),
+      );
       // Where records sit now, read before the key tables may be rebuilt (a statement sent after that
       // queues behind the rebuild).
       const places = await batch.places(m);
@@ -359,7 +358,7 @@ export async function relinkAll(
       const staged = keys !== undefined && before.length === 0;
       if (keys && staged) {
         progress('staging the index rows beside');
-        await batch.stageRecords(m, keys, lines(0));
+        keys = await batch.stageRecords(m, keys, lines(0));
       }
       progress(`writing ${links.length} links, ${gate.groups.length} gate decisions`);
       await service.recordBatchGate(m, gate);

@@ -448,11 +448,12 @@ export class LinkageService {
    * applies: it only keeps records apart).
    */
   governedDecisions<D extends { a: number; b: number; decision: 'must-link' | 'cannot-link' }>(
-    records: readonly { agency: string; ref: string }[],
+    /** The agency and reference of the record at a position (a batch holds a million: asked, not listed). */
+    recordAt: (position: number) => { agency: string; ref: string },
     decisions: readonly D[],
   ): D[] {
     return decisions.filter((d) => {
-      const [x, y] = [records[d.a]!, records[d.b]!];
+      const [x, y] = [recordAt(d.a), recordAt(d.b)];
       return d.decision === 'cannot-link' || x.agency === y.agency || this.gate(x.agency, y.agency, [x.ref, y.ref]);
     });
   }
@@ -513,7 +514,7 @@ export class LinkageService {
       .filter((l) => l.governance !== 'denied')
       .map((l) => ({ a: index.get(l.a)!, b: index.get(l.b)!, probability: l.probability }));
     const decisions = this.governedDecisions(
-      records.map((r) => ({ agency: r.agencyId, ref: r.ref })),
+      (i) => ({ agency: records[i]!.agencyId, ref: records[i]!.ref }),
       // A decision on a record no longer indexed (withdrawn) has nothing to join or keep apart.
       input.decisions
         .filter((d) => index.has(d.a) && index.has(d.b))

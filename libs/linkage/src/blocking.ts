@@ -1,6 +1,6 @@
 import { blockNumbers, keyHashInto, keyPart, keyStart } from './block-hash.js';
 import type { Prepared } from './features.js';
-import { type KeyHashes, keyHashCount, keyHashesOf } from './key-hashes.js';
+import { type KeyHashes, keyHashCount } from './key-hashes.js';
 import type { BlockingRule } from './model.js';
 
 /** Key parts a blocking rule can combine. Each answers '' when the record lacks the value. */
@@ -67,6 +67,19 @@ export function blockingKeyHashInto(
   }
   keyHashInto(out, at);
   return true;
+}
+
+/** The key hashes of `records` under `rules`, in order. */
+export function keyHashesOf(records: readonly Prepared[], rules: readonly BlockingRule[]): KeyHashes {
+  const words = new Int32Array(2 * records.length * rules.length);
+  const present = new Uint8Array(records.length * rules.length);
+  let slot = 0;
+  for (const record of records)
+    for (const rule of rules) {
+      if (blockingKeyHashInto(rule, record, words, 2 * slot)) present[slot] = 1;
+      slot += 1;
+    }
+  return { rules: rules.length, words, present };
 }
 
 /** Every blocking key of a record: what the service stores in its persistent blocking index. */

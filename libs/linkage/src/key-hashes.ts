@@ -1,11 +1,7 @@
-import { blockingKeyHashInto } from './blocking.js';
-import type { Prepared } from './features.js';
-import type { BlockingRule } from './model.js';
-
 /**
- * Every record's blocking keys hashed (see blockingKeyHashInto), one slot a rule, worked out once where
- * the record is prepared: the batch groups records into blocks by them and writes them into the index
- * rows, and hashing twelve million keys for each was seconds on both threads at a million records.
+ * Every record's blocking keys hashed (see keyHashesOf in blocking.ts), one slot a rule, worked out once
+ * where the record is prepared: the batch groups records into blocks by them and writes them into the
+ * index rows, and hashing twelve million keys for each was seconds on both threads at a million records.
  */
 export interface KeyHashes {
   /** How many rules: record i's slot for rule r is i * rules + r. */
@@ -14,19 +10,6 @@ export interface KeyHashes {
   words: Int32Array;
   /** 1 where the record has a key for the rule (its slot's words are then its hash), else 0. */
   present: Uint8Array;
-}
-
-/** The key hashes of `records` under `rules`, in order. */
-export function keyHashesOf(records: readonly Prepared[], rules: readonly BlockingRule[]): KeyHashes {
-  const words = new Int32Array(2 * records.length * rules.length);
-  const present = new Uint8Array(records.length * rules.length);
-  let slot = 0;
-  for (const record of records)
-    for (const rule of rules) {
-      if (blockingKeyHashInto(rule, record, words, 2 * slot)) present[slot] = 1;
-      slot += 1;
-    }
-  return { rules: rules.length, words, present };
 }
 
 /** Key hashes of consecutive runs of records (pages), as one. */

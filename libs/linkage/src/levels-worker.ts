@@ -3,11 +3,12 @@
 // hashes, and is given the others'), then fills a shared table of levels alongside the other threads,
 // and for the batch writes each record's index row as COPY text bytes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { copyTextField, textArrayLiteral } from '@joinedup/core';
+import { copyJsonField, copyTextField, textArrayLiteral } from '@joinedup/core';
 import { writeHashDecimal } from './block-hash.js';
 import { familyKeys } from './families.js';
 import { prepareRecord, type Prepared } from './features.js';
-import { type KeyHashes, keyHashesOf } from './key-hashes.js';
+import { keyHashesOf } from './blocking.js';
+import type { KeyHashes } from './key-hashes.js';
 import { fromCanonical, type LinkageRecord } from './linkage-record.js';
 import type { BlockingRule } from './model.js';
 import { fillSharedLevels, type SharedLevels } from './pair-levels.js';
@@ -56,8 +57,7 @@ function indexRows(rules: number): { buffer: ArrayBuffer; length: number; ends: 
   for (const { words, present } of hashPages) {
     for (let first = 0; first < present.length; first += rules, i += 1) {
       const features = storedText[i]!;
-      // JSON holds no raw tab or line break; only a backslash needs escaping for COPY.
-      const field = features.includes('\\') ? copyTextField(features) : features;
+      const field = copyJsonField(features);
       const family = copyTextField(textArrayLiteral(familyKeys(prepared[i]!)));
       // UTF-8 takes at most three bytes a UTF-16 unit; a key at most 21 bytes with its comma.
       const most = 3 * (field.length + family.length) + 21 * rules + 4;

@@ -188,8 +188,7 @@ describe('LinkageBatchRepository: index rows', () => {
       // A rebuild drops the secondary indexes of what a first link writes afresh; writing the rows builds them again.
       expect(await secondary(m)).toEqual([]);
       // Every row new: staged beside and swapped in (the upserts below go through its key triggers).
-      await batch.stageRecords(m, rebuild, first);
-      await batch.writeIndex(m, [], [], rebuild);
+      await batch.writeIndex(m, [], [], await batch.stageRecords(m, rebuild, first));
     });
     // The swapped-in table has the live one's primary key (by name, as the entity declares it) and triggers.
     const [table] = await dataSource.query<{ pkey: string; triggers: string[] }[]>(
@@ -269,9 +268,9 @@ describe('LinkageBatchRepository: index rows', () => {
     await expect(
       withSystemScope(dataSource, async (m) => {
         const rebuild = await batch.rebuildKeys(m, [twice]);
-        await batch.stageRecords(m, rebuild, [twice]);
+        const staged = await batch.stageRecords(m, rebuild, [twice]);
         // The caller computes meanwhile; the failure comes with the next write.
-        await batch.writeIndex(m, [], [], rebuild);
+        await batch.writeIndex(m, [], [], staged);
       }),
     ).rejects.toThrow(/linkage_key_next_pkey/);
     expect(await stored()).toEqual(before);

@@ -168,25 +168,24 @@ export class LinkageBatchRepository {
    * For a rebuild where every index row is new (a first link: no live record indexed before), writes
    * them on another connection, in a transaction of its own, into a staged table, and indexes it
    * (linkage_records_stage, linkage_records_next_index), while the caller writes the rest on its own:
-   * a million rows are 630 MB of COPY text. Not waited for: writeIndex, given the same `rebuild` and no
-   * fresh rows, waits for it and swaps the staged table in (in the caller's transaction).
+   * a million rows are 630 MB of COPY text. Not waited for: answers `rebuild` with the staging under way,
+   * which writeIndex, given it and no fresh rows, waits for and swaps in (in the caller's transaction).
    */
-  async stageRecords(m: EntityManager, rebuild: KeysRebuild, fresh: Iterable<IndexLine>): Promise<void> {
-    rebuild.records = (
-      await besideTransaction(
-        m,
-        (beside) => beside.query(`SELECT linkage_records_stage()`),
-        async (beside) => {
-          await copyInto(
-            beside,
-            `COPY linkage_record_next (source_record_id, agency_id, features, blocking_keys, family_keys, person_id)
+  async stageRecords(m: EntityManager, rebuild: KeysRebuild, fresh: Iterable<IndexLine>): Promise<KeysRebuild> {
+    const { finished } = await besideTransaction(
+      m,
+      (beside) => beside.query(`SELECT linkage_records_stage()`),
+      async (beside) => {
+        await copyInto(
+          beside,
+          `COPY linkage_record_next (source_record_id, agency_id, features, blocking_keys, family_keys, person_id)
            FROM STDIN`,
-            indexLines(fresh),
-          );
-          await beside.query(`SELECT linkage_records_next_index()`);
-        },
-      )
-    ).finished;
+          indexLines(fresh),
+        );
+        await beside.query(`SELECT linkage_records_next_index()`);
+      },
+    );
+    return { ...rebuild, records: finished };
   }
 
   /**
