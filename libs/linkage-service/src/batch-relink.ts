@@ -16,6 +16,7 @@ import {
   type StoredFeatures,
   toStored,
   type TrainedModel,
+  UNMATCHED_RECORD_FIELDS,
 } from '@joinedup/linkage';
 import { type KeysRebuild, LinkageBatchRepository, type StoredLink, withSystemScope } from '@joinedup/persistence';
 import { placeEveryone } from './batch-placement.js';
@@ -82,10 +83,12 @@ export async function readPrepared(
   // One cursor, fetched a page at a time: pages by `id > last ORDER BY id LIMIT n` were planned (under
   // row-level security's estimates) as a scan and sort of the whole table each, 195 s for 1,000,000.
   // `asOf` is the run's own timestamp from the database, never input, so it is written inline. Records
-  // come as JSON text: the page's preparer parses them.
+  // come as JSON text, without the fields matching never reads: the page's preparer parses them.
   const since = asOf ? `AND updated_at <= '${asOf.toISOString()}'::timestamptz` : '';
+  const unread = `'{${UNMATCHED_RECORD_FIELDS.join(',')}}'::text[]`;
   await m.query(
-    `DECLARE live_records NO SCROLL CURSOR FOR SELECT id, agency_id, record::text AS record, invalid_fields
+    `DECLARE live_records NO SCROLL CURSOR FOR SELECT id, agency_id, (record - ${unread})::text AS record,
+       invalid_fields
      FROM source_record WHERE status = 'active' ${since} ORDER BY id`,
   );
   const fetch = (): Promise<(Omit<SourceRow, 'record'> & { record: string })[]> =>

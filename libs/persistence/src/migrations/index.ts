@@ -42,6 +42,7 @@ import { FillLinkageKeysFromTheBatch1796800000000 } from './1796800000000-FillLi
 import { RebuildPersonAndLinkIndexesInTheBatch1796900000000 } from './1796900000000-RebuildPersonAndLinkIndexesInTheBatch.js';
 import { StageLinkageKeysBesideTheBatch1797000000000 } from './1797000000000-StageLinkageKeysBesideTheBatch.js';
 import { StageLinkageRecordsBesideTheBatch1797100000000 } from './1797100000000-StageLinkageRecordsBesideTheBatch.js';
+import { SortBatchKeysInMemory1797200000000 } from './1797200000000-SortBatchKeysInMemory.js';
 
 export const MIGRATIONS = [
   CreateOutbox1795529314719,
@@ -87,4 +88,5 @@ export const MIGRATIONS = [
   RebuildPersonAndLinkIndexesInTheBatch1796900000000,
   StageLinkageKeysBesideTheBatch1797000000000,
   StageLinkageRecordsBesideTheBatch1797100000000,
+  SortBatchKeysInMemory1797200000000,
 ];

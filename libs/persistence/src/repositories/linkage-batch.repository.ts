@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 import { copyTextField, textArrayLiteral } from '@joinedup/core';
+import { inCopyBuffers } from './copy-buffer.js';
 import type { StoredLink } from './linkage.repository.js';
 
 /** A live record's place before a batch re-link: its person and that person's family. */
@@ -301,57 +302,6 @@ async function throughTemporaryTable(
   await copyInto(m, `COPY ${name} FROM STDIN`, lines);
   await m.query(write);
   await m.query(`DROP TABLE ${name}`);
-}
-
-/** COPY text in buffers of about a megabyte: strings encoded into place, bytes copied. */
-class CopyBuffer {
-  private static readonly SIZE = 1 << 20;
-  private buffer = Buffer.allocUnsafe(CopyBuffer.SIZE);
-  private length = 0;
-
-  get full(): boolean {
-    return this.length >= CopyBuffer.SIZE >> 1;
-  }
-
-  get empty(): boolean {
-    return this.length === 0;
-  }
-
-  text(value: string): void {
-    this.room(3 * value.length); // UTF-8 takes at most three bytes a UTF-16 unit
-    this.length += this.buffer.write(value, this.length);
-  }
-
-  bytes(value: Uint8Array): void {
-    this.room(value.length);
-    this.buffer.set(value, this.length);
-    this.length += value.length;
-  }
-
-  /** What was written, and a new buffer for what follows. */
-  take(): Buffer {
-    const written = this.buffer.subarray(0, this.length);
-    this.buffer = Buffer.allocUnsafe(CopyBuffer.SIZE);
-    this.length = 0;
-    return written;
-  }
-
-  private room(bytes: number): void {
-    if (this.length + bytes <= this.buffer.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.length + bytes));
-    this.buffer.copy(bigger, 0, 0, this.length);
-    this.buffer = bigger;
-  }
-}
-
-/** Rows written by `write` into CopyBuffers, each buffer given once half full (and the last). */
-function* inCopyBuffers<T>(rows: Iterable<T>, write: (out: CopyBuffer, row: T) => void): Generator<Buffer> {
-  const out = new CopyBuffer();
-  for (const row of rows) {
-    write(out, row);
-    if (out.full) yield out.take();
-  }
-  if (!out.empty) yield out.take();
 }
 
 /**
