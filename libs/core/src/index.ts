@@ -7,3 +7,4 @@ export * from './canonical-json.js';
 export * from './prng.js';
 export * from './group-commit.js';
 export * from './text-array-literal.js';
+export * from './write-utf8.js';

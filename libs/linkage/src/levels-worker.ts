@@ -3,7 +3,7 @@
 // hashes, and is given the others'), then fills a shared table of levels alongside the other threads,
 // and for the batch writes each record's index row as COPY text bytes.
 import { parentPort, workerData } from 'node:worker_threads';
-import { copyJsonField, copyTextField, textArrayLiteral } from '@joinedup/core';
+import { copyJsonField, copyTextField, textArrayLiteral, writeUtf8 } from '@joinedup/core';
 import { writeHashDecimal } from './block-hash.js';
 import { familyKeys } from './families.js';
 import { prepareRecord, type Prepared } from './features.js';
@@ -50,7 +50,8 @@ function preparePage(page: SourcePage, rules: readonly BlockingRule[]): Prepared
  */
 function indexRows(rules: number): { buffer: ArrayBuffer; length: number; ends: Float64Array } {
   const ends = new Float64Array(prepared.length);
-  let buffer = new ArrayBuffer(Math.max(1 << 16, prepared.length * 512));
+  // About 550 bytes a record on the synthetic place: room for that, not a gigabyte to grow into and copy.
+  let buffer = new ArrayBuffer(Math.max(1 << 16, prepared.length * 640));
   let out = Buffer.from(buffer);
   let length = 0;
   let i = 0;
@@ -67,7 +68,7 @@ function indexRows(rules: number): { buffer: ArrayBuffer; length: number; ends: 
         buffer = bigger;
         out = Buffer.from(buffer);
       }
-      length += out.write(field, length);
+      length = writeUtf8(out, length, field);
       out[length++] = 9; // tab
       out[length++] = 123; // {
       let none = true;
@@ -79,7 +80,7 @@ function indexRows(rules: number): { buffer: ArrayBuffer; length: number; ends: 
       }
       out[length++] = 125; // }
       out[length++] = 9;
-      length += out.write(family, length);
+      length = writeUtf8(out, length, family);
       ends[i] = length;
     }
   }

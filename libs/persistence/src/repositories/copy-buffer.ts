@@ -1,7 +1,8 @@
+import { writeUtf8 } from '@joinedup/core';
+
 /**
- * COPY text in buffers of about a megabyte: strings encoded into place, bytes copied. A batch writes a
- * million index rows through one, three strings each (ids, agency, person): ASCII is written a byte at a
- * time here, since Buffer#write's call into C++ cost more than the copying (4 s a million rows).
+ * COPY text in buffers of about a megabyte: strings encoded into place (see writeUtf8: a batch writes a
+ * million index rows through one, three strings each), bytes copied.
  */
 export class CopyBuffer {
   private static readonly SIZE = 1 << 20;
@@ -18,18 +19,7 @@ export class CopyBuffer {
 
   text(value: string): void {
     this.room(3 * value.length); // UTF-8 takes at most three bytes a UTF-16 unit
-    const out = this.buffer;
-    let at = this.length;
-    for (let i = 0; i < value.length; i += 1) {
-      const c = value.charCodeAt(i);
-      if (c >= 0x80) {
-        // The rest as UTF-8 (a surrogate pair must not be split, so from here on).
-        this.length = at + out.write(value.slice(i), at);
-        return;
-      }
-      out[at++] = c;
-    }
-    this.length = at;
+    this.length = writeUtf8(this.buffer, this.length, value);
   }
 
   bytes(value: Uint8Array): void {
