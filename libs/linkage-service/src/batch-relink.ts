@@ -62,7 +62,7 @@ const BATCH_WORK_MEM = '256MB';
 const PAGE = 2_000;
 
 /** Pages a helper thread may have to prepare at once; beyond that, this thread prepares the next itself. */
-const PAGES_AHEAD = 4;
+const PAGES_AHEAD = 8;
 
 /**
  * The live records (`asOf`: only those unchanged since then), ordered by id, and their prepared
